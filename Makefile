@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtd-kdump: top-level driver for the build, the harness and the tests.
+#
+#   make deps                 install what the build and tests need (Debian 12)
+#   make kernel               build the patched kernel (SERIES=none: baseline)
+#   make kernels              build both
+#   make demo                 build both kernels and run the crash-capture scenarios
+#   make test                 every test: userspace, series check, KUnit, QEMU
+#   make series               write the upstream series to out/series/
+#   make series-check         git am onto the base, build each patch, checkpatch
+#   make bench                walker benchmark (userspace)
+
+SHELL := /bin/bash
+SERIES ?= patched
+ifeq ($(SERIES),none)
+KIND := baseline
+else
+KIND := patched
+endif
+
+.PHONY: deps tree kernel kernels demo test series series-check bench userspace-test kunit scenarios clean distclean
+
+deps:
+	scripts/deps.sh
+
+tree:
+	scripts/kernel.sh tree
+
+kernel: tree
+	scripts/kernel.sh build $(KIND)
+
+kernels: tree
+	scripts/kernel.sh build baseline
+	scripts/kernel.sh build patched
+
+demo: deps kernels
+	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"
+
+test:
+	scripts/test-all.sh
+
+series: tree
+	scripts/series.sh generate
+
+series-check: series
+	scripts/series.sh check
+
+userspace-test:
+	$(MAKE) -C tools/testing/vtd-kdump/userspace test
+
+bench:
+	$(MAKE) -C tools/testing/vtd-kdump/userspace bench
+
+scenarios:
+	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"
+
+clean:
+	rm -rf build/out build/scenarios out
+
+distclean:
+	rm -rf build out

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Adoption of the translation tables of a crashed kernel by the kdump
+ * kernel: what iommu.c and debugfs.c call.
+ */
+#ifndef _INTEL_IOMMU_KDUMP_H
+#define _INTEL_IOMMU_KDUMP_H
+
+#include <linux/xarray.h>
+
+#include "kdump_walk.h"
+
+struct dentry;
+struct device;
+struct dmar_domain;
+struct intel_iommu;
+struct list_head;
+
+/* What became of a device that the crashed kernel had a context entry for */
+enum vtd_kdump_verdict {
+	VTD_KDUMP_ADOPTED,		/* whole tree valid, used in place */
+	VTD_KDUMP_PARTIAL,		/* some leaves refused: blocked until attach */
+	VTD_KDUMP_QUARANTINED,		/* structure refused: blocked */
+};
+
+/**
+ * struct vtd_kdump_dev_state - one old context entry and what was done with it
+ * @walk: the validated context and the walk's counters
+ * @verdict: adopted, partial or quarantined
+ * @ranges: old IOVA ranges (maximal runs) the device may still use,
+ *	    refused leaves included: they are reserved, never mapped
+ * @nr_ranges: number of entries in @ranges
+ * @kept: the old mappings were replayed into the device's new DMA domain
+ * @kept_pages: page-table pages that replay allocated
+ * @dropped: the old mappings were dropped at attach (cap, or failure)
+ */
+struct vtd_kdump_dev_state {
+	struct vtd_kdump_dev walk;
+	enum vtd_kdump_verdict verdict;
+	struct vtd_kdump_range *ranges;
+	unsigned int nr_ranges;
+	bool kept;
+	u64 kept_pages;
+	bool dropped;
+};
+
+/**
+ * struct intel_iommu_kdump - adoption state of one IOMMU
+ * @devs: struct vtd_kdump_dev_state by (bus << 8 | devfn)
+ * @block_table: zeroed page behind every blocking context entry
+ * @adopted: devices whose old tables are used in place
+ * @partial: devices with refused leaves (blocked until attach)
+ * @quarantined: devices or buses refused as a whole
+ * @leaves: validated leaf entries found
+ * @rejected: entries refused (context entries, table pointers, leaves)
+ * @ranges: reserved IOVA ranges over all devices
+ * @boot_pages: pages allocated at boot (context tables, blocking page)
+ * @attach_pages: page-table pages allocated to keep old mappings
+ * @walk_us: time the boot-time walk and copy took
+ */
+struct intel_iommu_kdump {
+	struct xarray devs;
+	void *block_table;
+	unsigned int adopted;
+	unsigned int partial;
+	unsigned int quarantined;
+	u64 leaves;
+	u64 rejected;
+	u64 ranges;
+	u64 boot_pages;
+	u64 attach_pages;
+	u64 walk_us;
+};
+
+int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
+void intel_iommu_kdump_free(struct intel_iommu *iommu);
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
+						  u8 bus, u8 devfn);
+bool intel_iommu_kdump_wants_dma_domain(struct device *dev);
+bool intel_iommu_kdump_wants_identity(struct device *dev);
+int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
+				    struct device *dev);
+void intel_iommu_kdump_resv_regions(struct device *dev,
+				    struct list_head *head);
+
+#ifdef CONFIG_INTEL_IOMMU_DEBUGFS
+void intel_iommu_kdump_debugfs_init(struct dentry *parent);
+#else
+static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent) {}
+#endif
+
+/* Shared by the kdump_*.c files only */
+extern const struct vtd_kdump_memmap *vtd_kdump_memmap;
+int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
+			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis);
+void vtd_kdump_walker_release(struct vtd_kdump_walker *w);
+
+#endif /* _INTEL_IOMMU_KDUMP_H */

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdump: adopt the translation tables of the crashed kernel.
+ *
+ * The kdump kernel finds the old root table in DMAR_RTADDR_REG with
+ * translation still enabled.  Every old context entry and the page tables
+ * behind it are validated by the walker in kdump_walk.c; valid context
+ * entries are copied into context tables the kdump kernel owns (the page
+ * tables behind them stay where they are and are used in place until a
+ * driver attaches the device), invalid ones are replaced by blocking
+ * entries that stop the device's DMA without a fault storm.  The old tables
+ * are never written: the vmcore shows them as they were at the panic.
+ */
+
+#define pr_fmt(fmt)	"DMAR: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/crash_dump.h>
+#include <linux/elf.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "iommu.h"
+#include "pasid.h"
+#include "../iommu-pages.h"
+#include "kdump.h"
+
+/* Page-table pages one device walk may read: 256 MiB of tables */
+static unsigned long vtd_kdump_walk_budget = 65536;
+core_param(intel_iommu_kdump_walk_budget, vtd_kdump_walk_budget, ulong, 0444);
+
+/* All devices of one IOMMU together may read this many walk budgets */
+#define VTD_KDUMP_TOTAL_BUDGETS	16
+/* Reserved ranges one device may report before they are merged */
+#define VTD_KDUMP_MAX_RANGES	65536
+/* Devices named one by one in the log, per IOMMU */
+#define VTD_KDUMP_LOG_DEVS	32
+/* Program headers of the ELF core header we are willing to read */
+#define VTD_KDUMP_MAX_PHDRS	4096
+/* Upper bound of separate RAM ranges recorded for either kernel */
+#define VTD_KDUMP_MAX_RAM_RANGES	1024
+
+static struct vtd_kdump_memmap vtd_kdump_mem;
+const struct vtd_kdump_memmap *vtd_kdump_memmap;
+
+struct vtd_kdump_ram_list {
+	struct vtd_kdump_range *r;
+	unsigned int nr;
+};
+
+static int vtd_kdump_range_cmp(const void *a, const void *b)
+{
+	const struct vtd_kdump_range *ra = a, *rb = b;
+
+	if (ra->start != rb->start)
+		return ra->start < rb->start ? -1 : 1;
+	return 0;
+}
+
+/* Sort and merge overlapping or adjacent ranges in place */
+static unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
+					       unsigned int nr)
+{
+	unsigned int i, out = 0;
+
+	if (!nr)
+		return 0;
+	sort(r, nr, sizeof(*r), vtd_kdump_range_cmp, NULL);
+	for (i = 1; i < nr; i++) {
+		if (r[i].start <= r[out].end + 1) {
+			r[out].end = max(r[out].end, r[i].end);
+			continue;
+		}
+		r[++out] = r[i];
+	}
+	return out + 1;
+}
+
+static int vtd_kdump_ram_add(struct vtd_kdump_ram_list *l, u64 start, u64 end)
+{
+	if (l->nr >= VTD_KDUMP_MAX_RAM_RANGES)
+		return -E2BIG;
+	l->r[l->nr].start = start;
+	l->r[l->nr].end = end;
+	l->nr++;
+	return 0;
+}
+
+#ifdef CONFIG_PROC_VMCORE
+/*
+ * The crashed kernel's RAM is what the ELF core header describes: its
+ * PT_LOAD segments.  The header was written by kexec in the crashed
+ * kernel; it is checked like any other old data.
+ */
+static int vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
+{
+	Elf64_Ehdr ehdr;
+	Elf64_Phdr phdr;
+	u64 pos = elfcorehdr_addr;
+	unsigned int i;
+	int ret;
+
+	if (elfcorehdr_read((char *)&ehdr, sizeof(ehdr), &pos) != sizeof(ehdr))
+		return -EIO;
+	if (memcmp(ehdr.e_ident, ELFMAG, SELFMAG) ||
+	    ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    ehdr.e_phentsize != sizeof(Elf64_Phdr) ||
+	    ehdr.e_phnum > VTD_KDUMP_MAX_PHDRS ||
+	    ehdr.e_phoff > elfcorehdr_size ||
+	    (u64)ehdr.e_phnum * sizeof(phdr) > elfcorehdr_size - ehdr.e_phoff)
+		return -EINVAL;
+
+	for (i = 0; i < ehdr.e_phnum; i++) {
+		pos = elfcorehdr_addr + ehdr.e_phoff + (u64)i * sizeof(phdr);
+		if (elfcorehdr_read((char *)&phdr, sizeof(phdr), &pos) != sizeof(phdr))
+			return -EIO;
+		if (phdr.p_type != PT_LOAD || !phdr.p_memsz ||
+		    phdr.p_paddr + phdr.p_memsz < phdr.p_paddr)
+			continue;
+		ret = vtd_kdump_ram_add(l, phdr.p_paddr,
+					phdr.p_paddr + phdr.p_memsz - 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+#else
+static int vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
+{
+	return -ENODEV;
+}
+#endif
+
+static int vtd_kdump_add_kdump_ram(struct resource *res, void *arg)
+{
+	return vtd_kdump_ram_add(arg, res->start, res->end);
+}
+
+/*
+ * Record both kernels' RAM once.  The kdump kernel's own RAM comes from the
+ * resource tree, which (unlike memblock on x86) lives on after boot, so the
+ * attach-time walk can use the same map.
+ */
+static int vtd_kdump_memmap_init(void)
+{
+	struct vtd_kdump_ram_list oldl, newl;
+	int ret;
+
+	if (vtd_kdump_memmap)
+		return 0;
+
+	oldl.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*oldl.r), GFP_KERNEL);
+	newl.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*newl.r), GFP_KERNEL);
+	oldl.nr = 0;
+	newl.nr = 0;
+	ret = -ENOMEM;
+	if (!oldl.r || !newl.r)
+		goto err;
+
+	ret = vtd_kdump_read_old_ram(&oldl);
+	if (ret) {
+		pr_err("kdump: cannot read the old memory map from the ELF core header (%d)\n",
+		       ret);
+		goto err;
+	}
+	ret = walk_system_ram_res(0, U64_MAX, &newl, vtd_kdump_add_kdump_ram);
+	if (ret < 0)
+		goto err;
+
+	oldl.nr = vtd_kdump_ranges_normalize(oldl.r, oldl.nr);
+	newl.nr = vtd_kdump_ranges_normalize(newl.r, newl.nr);
+	vtd_kdump_mem.old_ram = oldl.r;
+	vtd_kdump_mem.nr_old_ram = oldl.nr;
+	vtd_kdump_mem.kdump_ram = newl.r;
+	vtd_kdump_mem.nr_kdump_ram = newl.nr;
+	if (!oldl.nr || !newl.nr || !vtd_kdump_memmap_valid(&vtd_kdump_mem)) {
+		ret = -EINVAL;
+		goto err;
+	}
+	vtd_kdump_memmap = &vtd_kdump_mem;
+	pr_info("kdump: old RAM: %u ranges, kdump RAM: %u ranges\n",
+		oldl.nr, newl.nr);
+	return 0;
+err:
+	kfree(oldl.r);
+	kfree(newl.r);
+	return ret;
+}
+
+static const void *vtd_kdump_map_old(void *ctx, u64 phys)
+{
+	return memremap(phys, VTD_PAGE_SIZE, MEMREMAP_WB);
+}
+
+static void vtd_kdump_unmap_old(void *ctx, const void *va)
+{
+	memunmap((void *)va);
+}
+
+static const struct vtd_kdump_ops vtd_kdump_memremap_ops = {
+	.map = vtd_kdump_map_old,
+	.unmap = vtd_kdump_unmap_old,
+};
+
+static void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
+{
+	u64 cap = iommu->cap, ecap = iommu->ecap;
+
+	hw->scalable = sm_supported(iommu);
+	hw->sagaw = cap_sagaw(cap);
+	hw->sllps = cap_super_page_val(cap);
+	hw->fl1gp = cap_fl1gp_support(cap);
+	hw->fl5lp = cap_fl5lp_support(cap);
+	hw->pass_through = ecap_pass_through(ecap);
+	hw->dev_iotlb = ecap_dev_iotlb_support(ecap);
+	hw->haw = boot_cpu_data.x86_phys_bits;
+	hw->ndoms = cap_ndoms(cap);
+	hw->pasid_bits = pasid_supported(iommu) ? ecap_pss(ecap) + 1 : 0;
+}
+
+/**
+ * vtd_kdump_walker_init() - set up a walker over old memory for @iommu
+ * @w: the walker to fill in
+ * @iommu: the IOMMU whose capabilities bound the entries
+ * @hw: storage for the capabilities
+ * @vis: storage for the visited set, allocated here
+ *
+ * Return: 0, or -ENOMEM; release with vtd_kdump_walker_release().
+ */
+int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
+			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis)
+{
+	unsigned long budget = clamp(vtd_kdump_walk_budget, 16UL, 1UL << 24);
+
+	vtd_kdump_hw_init(hw, iommu);
+	vis->order = order_base_2(budget * 2);
+	vis->gen = 0;
+	vis->slots = kvcalloc(1UL << vis->order, sizeof(*vis->slots), GFP_KERNEL);
+	vis->gens = kvcalloc(1UL << vis->order, sizeof(*vis->gens), GFP_KERNEL);
+	if (!vis->slots || !vis->gens) {
+		kvfree(vis->slots);
+		kvfree(vis->gens);
+		return -ENOMEM;
+	}
+
+	w->ops = &vtd_kdump_memremap_ops;
+	w->ops_ctx = NULL;
+	w->hw = hw;
+	w->mem = vtd_kdump_memmap;
+	w->visited = vis;
+	w->budget = budget;
+	return 0;
+}
+
+/**
+ * vtd_kdump_walker_release() - free what vtd_kdump_walker_init() allocated
+ * @w: the walker
+ */
+void vtd_kdump_walker_release(struct vtd_kdump_walker *w)
+{
+	kvfree(w->visited->slots);
+	kvfree(w->visited->gens);
+	w->visited->slots = NULL;
+	w->visited->gens = NULL;
+}
+
+/* Boot-time state of one adoption */
+struct vtd_kdump_copy {
+	struct intel_iommu *iommu;
+	struct intel_iommu_kdump *kd;
+	struct vtd_kdump_walker w;
+	struct vtd_kdump_hw hw;
+	struct vtd_kdump_visited vis;
+	struct vtd_kdump_runs runs;
+	u64 total_pages;		/* table pages read over all devices */
+	/* new context tables: [bus * 2] lower (or only), [bus * 2 + 1] upper */
+	u64 *tables[VTD_ROOT_ENTRIES * 2];
+	unsigned int logged;
+};
+
+/**
+ * intel_iommu_kdump_dev() - adoption state of an old context entry
+ * @iommu: the IOMMU
+ * @bus: PCI bus number
+ * @devfn: PCI device and function
+ *
+ * Return: the state, or NULL if the crashed kernel had no entry there or
+ * nothing was adopted on this IOMMU.
+ */
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
+						  u8 bus, u8 devfn)
+{
+	if (!iommu->kdump)
+		return NULL;
+	return xa_load(&iommu->kdump->devs, (unsigned long)bus << 8 | devfn);
+}
+
+/* Where the context entry of @devfn lives in the new tables */
+static u64 *vtd_kdump_new_entry(struct vtd_kdump_copy *c, u8 bus, u8 devfn)
+{
+	bool sm = c->hw.scalable;
+	unsigned int slot = bus * 2 + (sm && devfn >= VTD_SM_CONTEXT_ENTRIES);
+	unsigned int words = sm ? 4 : 2;
+	unsigned int idx = sm ? devfn % VTD_SM_CONTEXT_ENTRIES : devfn;
+
+	if (!c->tables[slot]) {
+		c->tables[slot] = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
+		if (!c->tables[slot])
+			return NULL;
+		c->kd->boot_pages++;
+	}
+	return c->tables[slot] + idx * words;
+}
+
+/*
+ * A blocking entry: present, fault processing disabled, and translating
+ * through an empty table, so the device's DMA is refused without a fault
+ * record for every request.
+ */
+static void vtd_kdump_make_blocking(struct vtd_kdump_copy *c, u64 *ce)
+{
+	u64 table = virt_to_phys(c->kd->block_table);
+
+	if (c->hw.scalable) {
+		ce[0] = VTD_SMCE_LO_P | VTD_SMCE_LO_FPD | table;
+		ce[1] = 0;
+		ce[2] = 0;
+		ce[3] = 0;
+		return;
+	}
+	ce[0] = VTD_CE_LO_P | VTD_CE_LO_FPD |
+		FIELD_PREP(VTD_CE_LO_TT, VTD_CE_TT_MULTI_LEVEL) | table;
+	ce[1] = FIELD_PREP(VTD_CE_HI_AW, c->iommu->agaw) |
+		FIELD_PREP(VTD_CE_HI_DID, FLPT_DEFAULT_DID);
+}
+
+static int vtd_kdump_install(struct vtd_kdump_copy *c, u8 bus, u8 devfn,
+			     const u64 *raw)
+{
+	u64 *ce = vtd_kdump_new_entry(c, bus, devfn);
+
+	if (!ce)
+		return -ENOMEM;
+	if (raw)
+		memcpy(ce, raw, (c->hw.scalable ? 4 : 2) * sizeof(u64));
+	else
+		vtd_kdump_make_blocking(c, ce);
+	set_context_copied(c->iommu, bus, devfn);
+	return 0;
+}
+
+static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
+			      const struct vtd_kdump_dev_state *st)
+{
+	const struct vtd_kdump_dev *d = &st->walk;
+
+	if (st->verdict == VTD_KDUMP_ADOPTED || c->logged++ >= VTD_KDUMP_LOG_DEVS)
+		return;
+	if (st->verdict == VTD_KDUMP_PARTIAL)
+		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined: %llu leaf entries refused\n",
+			c->iommu->name, c->iommu->segment, d->bus,
+			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
+			d->rejected_leaves);
+	else
+		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined: %s\n",
+			c->iommu->name, c->iommu->segment, d->bus,
+			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
+			vtd_kdump_reason_str(d->reason));
+}
+
+static int vtd_kdump_leaf_range(void *arg, u64 iova, u64 phys, u64 size,
+				unsigned int prot)
+{
+	vtd_kdump_runs_add(arg, iova, size);
+	return 0;
+}
+
+static void vtd_kdump_reject_range(void *arg, u64 iova, u64 size,
+				   enum vtd_kdump_reason why)
+{
+	vtd_kdump_runs_add(arg, iova, size);
+}
+
+static struct vtd_kdump_dev_state *
+vtd_kdump_record(struct vtd_kdump_copy *c, const struct vtd_kdump_dev *dev)
+{
+	struct vtd_kdump_dev_state *st;
+	unsigned long idx = (unsigned long)dev->bus << 8 | dev->devfn;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return NULL;
+	st->walk = *dev;
+	if (c->runs.nr) {
+		st->ranges = kmemdup(c->runs.r, c->runs.nr * sizeof(*st->ranges),
+				     GFP_KERNEL);
+		if (!st->ranges)
+			goto err;
+		st->nr_ranges = c->runs.nr;
+	}
+	if (xa_err(xa_store(&c->kd->devs, idx, st, GFP_KERNEL)))
+		goto err;
+	return st;
+err:
+	kfree(st->ranges);
+	kfree(st);
+	return NULL;
+}
+
+static enum vtd_kdump_verdict vtd_kdump_judge(const struct vtd_kdump_dev *dev)
+{
+	if (dev->reason != VTD_KDUMP_OK)
+		return VTD_KDUMP_QUARANTINED;
+	if (dev->rejected_leaves)
+		return VTD_KDUMP_PARTIAL;
+	return VTD_KDUMP_ADOPTED;
+}
+
+/* A context table the walker refused: block every device behind it */
+static int vtd_kdump_block_table(struct vtd_kdump_copy *c,
+				 struct vtd_kdump_dev *dev)
+{
+	unsigned int first = dev->devfn, n, i;
+	int ret;
+
+	n = c->hw.scalable ? VTD_SM_CONTEXT_ENTRIES : VTD_CONTEXT_ENTRIES;
+	pr_warn("%s: kdump: %04x:%02x devfn %02x-%02x: context table refused: %s\n",
+		c->iommu->name, c->iommu->segment, dev->bus, first,
+		first + n - 1,
+		vtd_kdump_reason_str(dev->reason));
+	c->kd->quarantined++;
+	c->kd->rejected++;
+	for (i = 0; i < n; i++) {
+		ret = vtd_kdump_install(c, dev->bus, first + i, NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Called by the walker for every present old context entry */
+static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
+{
+	struct vtd_kdump_visitor v = {
+		.leaf = vtd_kdump_leaf_range,
+		.reject = vtd_kdump_reject_range,
+	};
+	struct vtd_kdump_copy *c = arg;
+	struct vtd_kdump_dev_state *st;
+
+	if (dev->table_refused)
+		return vtd_kdump_block_table(c, dev);
+
+	c->runs.nr = 0;
+	c->runs.overflow = false;
+	v.arg = &c->runs;
+	/* crafted tables may repeat one tree behind every devfn: bound it */
+	if (dev->reason == VTD_KDUMP_OK &&
+	    c->total_pages >= c->w.budget * VTD_KDUMP_TOTAL_BUDGETS)
+		dev->reason = VTD_KDUMP_BUDGET;
+	if (dev->reason == VTD_KDUMP_OK)
+		vtd_kdump_walk_dev(&c->w, dev, &v);
+	c->total_pages += dev->table_pages;
+
+	st = vtd_kdump_record(c, dev);
+	if (!st)
+		return -ENOMEM;
+	st->verdict = vtd_kdump_judge(dev);
+	vtd_kdump_log_dev(c, st);
+
+	c->kd->leaves += dev->leaves;
+	c->kd->rejected += dev->rejected_leaves;
+	c->kd->ranges += st->nr_ranges;
+	if (c->runs.overflow)
+		pr_warn_once("%s: kdump: more than %u IOVA runs for one device, merged\n",
+			     c->iommu->name, VTD_KDUMP_MAX_RANGES);
+
+	switch (st->verdict) {
+	case VTD_KDUMP_ADOPTED:
+		c->kd->adopted++;
+		/* keep the old domain id out of the new kernel's allocator */
+		set_bit(dev->ctx.did, c->iommu->domain_ids);
+		return vtd_kdump_install(c, dev->bus, dev->devfn, dev->ctx.raw);
+	case VTD_KDUMP_PARTIAL:
+		c->kd->partial++;
+		break;
+	default:
+		c->kd->quarantined++;
+		c->kd->rejected++;
+		break;
+	}
+	return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+}
+
+/* Point the new root table at the new context tables */
+static void vtd_kdump_publish(struct vtd_kdump_copy *c)
+{
+	struct intel_iommu *iommu = c->iommu;
+	unsigned int bus;
+
+	spin_lock(&iommu->lock);
+	for (bus = 0; bus < VTD_ROOT_ENTRIES; bus++) {
+		u64 *lo = c->tables[bus * 2], *hi = c->tables[bus * 2 + 1];
+
+		if (lo) {
+			__iommu_flush_cache(iommu, lo, VTD_PAGE_SIZE);
+			iommu->root_entry[bus].lo = virt_to_phys(lo) | VTD_RE_P;
+		}
+		if (hi) {
+			__iommu_flush_cache(iommu, hi, VTD_PAGE_SIZE);
+			iommu->root_entry[bus].hi = virt_to_phys(hi) | VTD_RE_P;
+		}
+	}
+	spin_unlock(&iommu->lock);
+	__iommu_flush_cache(iommu, iommu->root_entry, VTD_PAGE_SIZE);
+}
+
+static void vtd_kdump_free_state(struct intel_iommu_kdump *kd)
+{
+	struct vtd_kdump_dev_state *st;
+	unsigned long idx;
+
+	xa_for_each(&kd->devs, idx, st) {
+		kfree(st->ranges);
+		kfree(st);
+	}
+	xa_destroy(&kd->devs);
+	if (kd->block_table)
+		iommu_free_page(kd->block_table);
+	kfree(kd);
+}
+
+static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
+{
+	struct vtd_kdump_copy *c;
+
+	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->iommu = iommu;
+	c->runs.max = VTD_KDUMP_MAX_RANGES;
+	c->runs.r = kvcalloc(c->runs.max, sizeof(*c->runs.r), GFP_KERNEL);
+	c->kd = kzalloc(sizeof(*c->kd), GFP_KERNEL);
+	if (c->kd) {
+		xa_init(&c->kd->devs);
+		c->kd->block_table = iommu_alloc_page_node(iommu->node, GFP_KERNEL);
+	}
+	if (!c->runs.r || !c->kd || !c->kd->block_table ||
+	    vtd_kdump_walker_init(&c->w, iommu, &c->hw, &c->vis)) {
+		if (c->kd)
+			vtd_kdump_free_state(c->kd);
+		kvfree(c->runs.r);
+		kvfree(c);
+		return NULL;
+	}
+	c->kd->boot_pages = 1;
+	return c;
+}
+
+static void vtd_kdump_copy_free(struct vtd_kdump_copy *c, bool keep_tables)
+{
+	unsigned int i;
+
+	if (!keep_tables) {
+		for (i = 0; i < ARRAY_SIZE(c->tables); i++)
+			if (c->tables[i])
+				iommu_free_page(c->tables[i]);
+	}
+	vtd_kdump_walker_release(&c->w);
+	kvfree(c->runs.r);
+	kvfree(c);
+}
+
+static void vtd_kdump_summary(struct intel_iommu *iommu)
+{
+	struct intel_iommu_kdump *kd = iommu->kdump;
+
+	pr_info("%s: kdump: adopted %u devices, kept %llu mappings in %llu reserved ranges, quarantined %u devices (%u partial), rejected %llu entries, allocated %llu pages, %llu us\n",
+		iommu->name, kd->adopted, kd->leaves, kd->ranges,
+		kd->quarantined + kd->partial, kd->partial, kd->rejected,
+		kd->boot_pages, kd->walk_us);
+}
+
+/**
+ * intel_iommu_kdump_adopt() - take over the tables of the crashed kernel
+ * @iommu: an IOMMU found with translation enabled in a kdump kernel
+ *
+ * Validate the old root table and everything behind it, copy valid context
+ * entries into new context tables hung off @iommu->root_entry, block the
+ * devices whose entries are not valid.  Translation stays on throughout.
+ *
+ * Return: 0 on success.  An error means the root table itself was unusable
+ * (or memory ran out) and nothing was installed: the caller falls back to
+ * disabling translation, as before.
+ */
+int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+{
+	u64 rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
+	struct vtd_kdump_copy *c;
+	ktime_t start = ktime_get();
+	int ret;
+
+	/*
+	 * The RTT bit can only be changed when translation is disabled,
+	 * but disabling translation means to open a window for data
+	 * corruption. So bail out and don't copy anything if we would
+	 * have to change the bit.
+	 */
+	if (!!(rtaddr & DMA_RTADDR_SMT) != !!sm_supported(iommu)) {
+		pr_err("%s: kdump: old root table format differs from ours\n",
+		       iommu->name);
+		return -EINVAL;
+	}
+
+	ret = vtd_kdump_memmap_init();
+	if (ret)
+		return ret;
+
+	iommu->copied_tables = bitmap_zalloc(BIT_ULL(16), GFP_KERNEL);
+	if (!iommu->copied_tables)
+		return -ENOMEM;
+
+	c = vtd_kdump_copy_alloc(iommu);
+	if (!c)
+		return -ENOMEM;
+
+	ret = vtd_kdump_walk_root(&c->w, rtaddr & VTD_PAGE_MASK,
+				  vtd_kdump_adopt_one, c);
+	if (ret) {
+		pr_err("%s: kdump: old root table %#llx refused (%d)\n",
+		       iommu->name, rtaddr & VTD_PAGE_MASK, ret);
+		bitmap_zero(iommu->copied_tables, BIT_ULL(16));
+		vtd_kdump_free_state(c->kd);
+		vtd_kdump_copy_free(c, false);
+		return ret;
+	}
+
+	vtd_kdump_publish(c);
+	if (!c->hw.scalable)
+		set_bit(FLPT_DEFAULT_DID, iommu->domain_ids);
+	iommu->kdump = c->kd;
+	vtd_kdump_copy_free(c, true);
+
+	iommu->kdump->walk_us = ktime_us_delta(ktime_get(), start);
+	vtd_kdump_summary(iommu);
+	return 0;
+}
+
+/**
+ * intel_iommu_kdump_free() - release the adoption state of @iommu
+ * @iommu: the IOMMU
+ */
+void intel_iommu_kdump_free(struct intel_iommu *iommu)
+{
+	if (!iommu->kdump)
+		return;
+	vtd_kdump_free_state(iommu->kdump);
+	iommu->kdump = NULL;
+}

@@ -1,0 +1,1959 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test cases for the VT-d kdump walker, shared by KUnit
+ * (kdump_walk_kunit.c) and the userspace harness
+ * (tools/testing/vtd-kdump/userspace/).
+ *
+ * A test world is an array of 4 KiB pages standing in for the crashed
+ * kernel's memory at a fake physical base, with a memory map around it:
+ *
+ *   VTD_KT_BASE ...          buffer pages: old RAM (two adjacent ranges)
+ *                            with a hole of kdump RAM near the end
+ *   VTD_KT_DATA [4G, 6G)     old RAM outside the buffer, as two adjacent
+ *                            ranges split at VTD_KT_DATA_SPLIT: leaf targets
+ *   [6G, 6G + 256M)          kdump RAM
+ *   [6G + 256M, 8G)          old RAM
+ *   anything else            MMIO, holes (e.g. VTD_KT_MMIO)
+ *
+ * Builders lay out root, context (legacy and scalable), PASID and first- or
+ * second-level page tables in it.  Each row of vtd_kt_rules[] corrupts one
+ * entry of a standard world and says what the walk must conclude.
+ *
+ * Everything is static inline so that each test driver uses what it needs.
+ */
+#ifndef _INTEL_IOMMU_KDUMP_WALK_TEST_H
+#define _INTEL_IOMMU_KDUMP_WALK_TEST_H
+
+#include <linux/bitfield.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "kdump_walk.h"
+
+#define VTD_KT_BASE		0x10000000ULL	/* buffer page 0 */
+#define VTD_KT_HOLE_PAGES	4
+#define VTD_KT_DATA		0x100000000ULL	/* 4 GiB */
+#define VTD_KT_DATA_SPLIT	0x140100000ULL	/* 5 GiB + 1 MiB */
+#define VTD_KT_DATA_KDUMP	0x180000000ULL	/* 6 GiB */
+#define VTD_KT_DATA_KDUMP_END	0x18fffffffULL
+#define VTD_KT_DATA_END		0x1ffffffffULL	/* 8 GiB - 1 */
+#define VTD_KT_MMIO		0xc0000000ULL	/* 3 GiB: in no range */
+#define VTD_KT_HAW		46
+#define VTD_KT_NDOMS		256
+#define VTD_KT_MAX_LIVE		16
+#define VTD_KT_MAX_RECS		8
+#define VTD_KT_MAX_LEAVES	128
+#define VTD_KT_VISITED_ORDER	10
+#define VTD_KT_BUDGET		256
+#define VTD_KT_ERR_LEN		160
+
+#define VTD_KT_BUS_A		1
+#define VTD_KT_DEVFN_A		0x10
+#define VTD_KT_DID_A		5
+#define VTD_KT_BUS_B		2
+#define VTD_KT_DEVFN_B		0x90
+#define VTD_KT_DID_B		1
+#define VTD_KT_RID_PASID_B	100	/* directory entry 1, table entry 36 */
+
+#define VTD_KT_SZ_4K		0x1000ULL
+#define VTD_KT_SZ_2M		0x200000ULL
+#define VTD_KT_SZ_1G		0x40000000ULL
+
+/* Linux sets these in its entries; the walker must accept them */
+#define VTD_KT_SL_SNP		BIT_ULL(11)
+#define VTD_KT_FL_US		BIT_ULL(2)
+#define VTD_KT_FL_A		BIT_ULL(5)
+
+/* ------------------------------------------------------------------ */
+/* Old memory and its ops                                              */
+/* ------------------------------------------------------------------ */
+
+struct vtd_kt_mem {
+	u8 *buf;			/* nr_pages * 4 KiB, zeroed */
+	unsigned int nr_pages;
+	unsigned int hole_first;	/* first buffer page of kdump RAM */
+	unsigned int next;		/* next page to allocate */
+	bool full;			/* an allocation failed */
+	struct vtd_kdump_range old_ram[4];
+	struct vtd_kdump_range kdump_ram[2];
+	struct vtd_kdump_memmap map;
+	/* What the ops saw */
+	const void *live[VTD_KT_MAX_LIVE];
+	unsigned int nr_live;
+	unsigned int max_live;
+	unsigned long maps;
+	unsigned long violations;
+	char why[VTD_KT_ERR_LEN];	/* first violation */
+};
+
+static inline u64 vtd_kt_page_phys(const struct vtd_kt_mem *m, unsigned int pg)
+{
+	return VTD_KT_BASE + (u64)pg * VTD_KDUMP_PAGE_SIZE;
+}
+
+static inline u64 vtd_kt_buf_end(const struct vtd_kt_mem *m)
+{
+	return vtd_kt_page_phys(m, m->nr_pages);
+}
+
+/* The kdump hole lies near the end, with two old-RAM pages after it */
+static inline void vtd_kt_mem_init(struct vtd_kt_mem *m, u8 *buf,
+				   unsigned int nr_pages)
+{
+	unsigned int split = nr_pages / 2;
+
+	memset(m, 0, sizeof(*m));
+	m->buf = buf;
+	m->nr_pages = nr_pages;
+	m->hole_first = nr_pages - VTD_KT_HOLE_PAGES - 2;
+	memset(buf, 0, (size_t)nr_pages * VTD_KDUMP_PAGE_SIZE);
+
+	m->old_ram[0].start = vtd_kt_page_phys(m, 0);
+	m->old_ram[0].end = vtd_kt_page_phys(m, split) - 1;
+	m->old_ram[1].start = vtd_kt_page_phys(m, split);
+	m->old_ram[1].end = vtd_kt_page_phys(m, m->hole_first) - 1;
+	m->old_ram[2].start = vtd_kt_page_phys(m, m->hole_first +
+					       VTD_KT_HOLE_PAGES);
+	m->old_ram[2].end = vtd_kt_buf_end(m) - 1;
+	m->kdump_ram[0].start = vtd_kt_page_phys(m, m->hole_first);
+	m->kdump_ram[0].end = m->old_ram[2].start - 1;
+	m->kdump_ram[1].start = VTD_KT_DATA_KDUMP;
+	m->kdump_ram[1].end = VTD_KT_DATA_KDUMP_END;
+	m->map.old_ram = m->old_ram;
+	m->map.nr_old_ram = 3;
+	m->map.kdump_ram = m->kdump_ram;
+	m->map.nr_kdump_ram = 2;
+}
+
+/*
+ * Add the old RAM outside the buffer, [4G, 6G) as two adjacent ranges.  It
+ * comes after the buffer, so the array stays sorted.  The buffer's own two
+ * adjacent ranges are merged to make room.  [6G + 256M, 8G] stays out of
+ * the map: leaves there are "not RAM".
+ */
+static inline void vtd_kt_mem_add_data(struct vtd_kt_mem *m)
+{
+	m->old_ram[0].end = m->old_ram[1].end;
+	m->old_ram[1] = m->old_ram[2];
+	m->old_ram[2].start = VTD_KT_DATA;
+	m->old_ram[2].end = VTD_KT_DATA_SPLIT - 1;
+	m->old_ram[3].start = VTD_KT_DATA_SPLIT;
+	m->old_ram[3].end = VTD_KT_DATA_KDUMP - 1;
+	m->map.nr_old_ram = 4;
+}
+
+/*
+ * Independent, linear classification: the reference the walker's binary
+ * search is checked against.
+ */
+static inline enum vtd_kdump_mem vtd_kt_naive_classify(const struct vtd_kt_mem *m,
+						       u64 phys, u64 size)
+{
+	const struct vtd_kdump_memmap *map = &m->map;
+	u64 last = phys + size - 1, next = phys;
+	unsigned int i;
+
+	if (!size || last < phys)
+		return VTD_KDUMP_MEM_OTHER;
+	for (i = 0; i < map->nr_kdump_ram; i++)
+		if (map->kdump_ram[i].start <= last && map->kdump_ram[i].end >= phys)
+			return VTD_KDUMP_MEM_KDUMP;
+	for (i = 0; i < map->nr_old_ram; i++) {
+		if (map->old_ram[i].start > next || map->old_ram[i].end < next)
+			continue;
+		if (map->old_ram[i].end >= last)
+			return VTD_KDUMP_MEM_OLD_RAM;
+		next = map->old_ram[i].end + 1;
+		i = -1U;	/* rescan: the next range may come anywhere */
+	}
+	return VTD_KDUMP_MEM_OTHER;
+}
+
+static inline void vtd_kt_violation(struct vtd_kt_mem *m, const char *what,
+				    u64 phys)
+{
+	if (!m->violations++)
+		snprintf(m->why, sizeof(m->why), "%s at %#llx", what,
+			 (unsigned long long)phys);
+}
+
+static inline bool vtd_kt_in_buf(const struct vtd_kt_mem *m, u64 phys)
+{
+	return phys >= VTD_KT_BASE && phys < vtd_kt_buf_end(m);
+}
+
+/* ops->map(): only page-aligned old RAM, and only the buffer is backed */
+static inline const void *vtd_kt_map(void *ctx, u64 phys)
+{
+	struct vtd_kt_mem *m = ctx;
+	const void *va;
+
+	m->maps++;
+	if (phys & ~VTD_KDUMP_ADDR_MASK) {
+		vtd_kt_violation(m, "map of unaligned address", phys);
+		return NULL;
+	}
+	if (vtd_kt_naive_classify(m, phys, VTD_KDUMP_PAGE_SIZE) !=
+	    VTD_KDUMP_MEM_OLD_RAM) {
+		vtd_kt_violation(m, "map of a page that is not old RAM", phys);
+		return NULL;
+	}
+	if (!vtd_kt_in_buf(m, phys))
+		return NULL;	/* old RAM the test does not back: map fails */
+	if (m->nr_live == VTD_KT_MAX_LIVE) {
+		vtd_kt_violation(m, "too many live mappings", phys);
+		return NULL;
+	}
+	va = m->buf + (phys - VTD_KT_BASE);
+	m->live[m->nr_live++] = va;
+	if (m->nr_live > m->max_live)
+		m->max_live = m->nr_live;
+	return va;
+}
+
+static inline void vtd_kt_unmap(void *ctx, const void *va)
+{
+	struct vtd_kt_mem *m = ctx;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_live; i++) {
+		if (m->live[i] != va)
+			continue;
+		m->live[i] = m->live[--m->nr_live];
+		return;
+	}
+	vtd_kt_violation(m, "unmap of a view not mapped", 0);
+}
+
+static const struct vtd_kdump_ops vtd_kt_ops = {
+	.map = vtd_kt_map,
+	.unmap = vtd_kt_unmap,
+};
+
+/* Builder: allocate a zeroed buffer page, skipping the kdump hole */
+static inline u64 vtd_kt_alloc(struct vtd_kt_mem *m)
+{
+	if (m->next == m->hole_first)
+		m->next += VTD_KT_HOLE_PAGES;
+	if (m->next >= m->nr_pages) {
+		m->full = true;
+		return VTD_KT_BASE;
+	}
+	return vtd_kt_page_phys(m, m->next++);
+}
+
+static inline u64 *vtd_kt_qword(struct vtd_kt_mem *m, u64 phys)
+{
+	static u64 dummy;
+
+	if (!vtd_kt_in_buf(m, phys) || (phys & (sizeof(u64) - 1))) {
+		m->full = true;
+		return &dummy;
+	}
+	return (u64 *)(m->buf + (phys - VTD_KT_BASE));
+}
+
+static inline void vtd_kt_wr(struct vtd_kt_mem *m, u64 phys, u64 val)
+{
+	*vtd_kt_qword(m, phys) = val;
+}
+
+static inline u64 vtd_kt_rd(struct vtd_kt_mem *m, u64 phys)
+{
+	return *vtd_kt_qword(m, phys);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worlds                                                              */
+/* ------------------------------------------------------------------ */
+
+enum vtd_kt_kind {
+	VTD_KT_LEG_SL3,
+	VTD_KT_LEG_SL4,
+	VTD_KT_LEG_SL5,
+	VTD_KT_LEG_PT,
+	VTD_KT_SM_SL3,
+	VTD_KT_SM_SL4,
+	VTD_KT_SM_SL5,
+	VTD_KT_SM_FL4,
+	VTD_KT_SM_FL5,
+	VTD_KT_SM_PT,
+	VTD_KT_NR_KINDS,
+};
+
+#define VTD_KT_K(k)	BIT(VTD_KT_##k)
+#define VTD_KT_LEG_SL	(VTD_KT_K(LEG_SL3) | VTD_KT_K(LEG_SL4) | VTD_KT_K(LEG_SL5))
+#define VTD_KT_SM_SL	(VTD_KT_K(SM_SL3) | VTD_KT_K(SM_SL4) | VTD_KT_K(SM_SL5))
+#define VTD_KT_SL	(VTD_KT_LEG_SL | VTD_KT_SM_SL)
+#define VTD_KT_FL	(VTD_KT_K(SM_FL4) | VTD_KT_K(SM_FL5))
+#define VTD_KT_PGTABLE	(VTD_KT_SL | VTD_KT_FL)
+#define VTD_KT_LEG	(VTD_KT_LEG_SL | VTD_KT_K(LEG_PT))
+#define VTD_KT_SM	(VTD_KT_SM_SL | VTD_KT_FL | VTD_KT_K(SM_PT))
+#define VTD_KT_ALL	(VTD_KT_LEG | VTD_KT_SM)
+
+struct vtd_kt_kind_desc {
+	const char *name;
+	bool scalable;
+	enum vtd_kdump_format format;
+	unsigned int levels;
+};
+
+static const struct vtd_kt_kind_desc vtd_kt_kinds[VTD_KT_NR_KINDS] = {
+	[VTD_KT_LEG_SL3] = { "legacy-sl3", false, VTD_KDUMP_FMT_SECOND_LEVEL, 3 },
+	[VTD_KT_LEG_SL4] = { "legacy-sl4", false, VTD_KDUMP_FMT_SECOND_LEVEL, 4 },
+	[VTD_KT_LEG_SL5] = { "legacy-sl5", false, VTD_KDUMP_FMT_SECOND_LEVEL, 5 },
+	[VTD_KT_LEG_PT]  = { "legacy-pt", false, VTD_KDUMP_FMT_PASS_THROUGH, 0 },
+	[VTD_KT_SM_SL3]  = { "sm-sl3", true, VTD_KDUMP_FMT_SECOND_LEVEL, 3 },
+	[VTD_KT_SM_SL4]  = { "sm-sl4", true, VTD_KDUMP_FMT_SECOND_LEVEL, 4 },
+	[VTD_KT_SM_SL5]  = { "sm-sl5", true, VTD_KDUMP_FMT_SECOND_LEVEL, 5 },
+	[VTD_KT_SM_FL4]  = { "sm-fl4", true, VTD_KDUMP_FMT_FIRST_LEVEL, 4 },
+	[VTD_KT_SM_FL5]  = { "sm-fl5", true, VTD_KDUMP_FMT_FIRST_LEVEL, 5 },
+	[VTD_KT_SM_PT]   = { "sm-pt", true, VTD_KDUMP_FMT_PASS_THROUGH, 0 },
+};
+
+static inline void vtd_kt_default_hw(struct vtd_kdump_hw *hw, bool scalable)
+{
+	memset(hw, 0, sizeof(*hw));
+	hw->scalable = scalable;
+	hw->sagaw = VTD_SAGAW_3LEVEL | VTD_SAGAW_4LEVEL | VTD_SAGAW_5LEVEL;
+	hw->sllps = VTD_SLLPS_2M | VTD_SLLPS_1G;
+	hw->fl1gp = true;
+	hw->fl5lp = true;
+	hw->pass_through = true;
+	hw->dev_iotlb = true;
+	hw->haw = VTD_KT_HAW;
+	hw->ndoms = VTD_KT_NDOMS;
+	hw->pasid_bits = 20;
+}
+
+/* A leaf the builder installs, and the handles of its entries */
+struct vtd_kt_leaf {
+	u64 iova;
+	u64 phys;
+	u64 size;
+	unsigned int prot;		/* VTD_SL_R / VTD_SL_W */
+};
+
+#define VTD_KT_MAX_LEVEL	5
+#define VTD_KT_TOP_LEVEL	(VTD_KT_MAX_LEVEL + 1)	/* rule: the top one */
+
+struct vtd_kt_path {
+	u64 entry[VTD_KT_MAX_LEVEL + 1];	/* entry address per level */
+	u64 table[VTD_KT_MAX_LEVEL + 1];	/* table holding it */
+};
+
+/* Standard world: device A (under test) and device B (bystander) */
+struct vtd_kt_world {
+	enum vtd_kt_kind kind;
+	struct vtd_kdump_hw hw;
+	u64 root;
+	u64 root_entry_a;		/* root entry qword for A's table */
+	u64 ctx_a;			/* A's context entry */
+	u64 pde_a;			/* SM: A's PASID directory entry */
+	u64 pe_a;			/* SM: A's PASID table entry */
+	u64 top_a;			/* A's top page table */
+	struct vtd_kt_path path[5];	/* per baseline leaf */
+	unsigned int nr_leaves_a;
+	unsigned int table_pages_a;
+};
+
+static inline unsigned int vtd_kt_shift(unsigned int level)
+{
+	return VTD_KDUMP_PAGE_SHIFT + VTD_KDUMP_LEVEL_STRIDE * (level - 1);
+}
+
+static inline unsigned int vtd_kt_index(u64 iova, unsigned int level)
+{
+	return (iova >> vtd_kt_shift(level)) & (VTD_KDUMP_PTES_PER_TABLE - 1);
+}
+
+static inline u64 vtd_kt_table_entry(bool fl, u64 table)
+{
+	return fl ? table | VTD_FL_P | VTD_FL_RW | VTD_KT_FL_US | VTD_KT_FL_A :
+		    table | VTD_SL_R | VTD_SL_W;
+}
+
+static inline u64 vtd_kt_leaf_entry(bool fl, const struct vtd_kt_leaf *l)
+{
+	u64 e = l->phys;
+
+	if (l->size > VTD_KT_SZ_4K)
+		e |= fl ? VTD_FL_PS : VTD_SL_PS;
+	if (fl)
+		return e | VTD_FL_P | VTD_KT_FL_US | VTD_KT_FL_A |
+		       ((l->prot & VTD_SL_W) ? VTD_FL_RW : 0);
+	return e | VTD_KT_SL_SNP | (l->prot & (VTD_SL_R | VTD_SL_W));
+}
+
+static inline unsigned int vtd_kt_size_level(u64 size)
+{
+	return size == VTD_KT_SZ_1G ? 3 : size == VTD_KT_SZ_2M ? 2 : 1;
+}
+
+/*
+ * Install leaf @l under the top table @top (@levels deep), allocating the
+ * tables on the way.  Records the entries in @path if not NULL.
+ * Return: the number of tables allocated.
+ */
+static inline unsigned int vtd_kt_install(struct vtd_kt_mem *m, bool fl,
+					  u64 top, unsigned int levels,
+					  const struct vtd_kt_leaf *l,
+					  struct vtd_kt_path *path)
+{
+	unsigned int leaf_level = vtd_kt_size_level(l->size);
+	unsigned int level, n = 0;
+	u64 table = top;
+
+	for (level = levels; level >= leaf_level; level--) {
+		u64 e = table + vtd_kt_index(l->iova, level) * sizeof(u64);
+		u64 val = vtd_kt_rd(m, e);
+
+		if (path) {
+			path->entry[level] = e;
+			path->table[level] = table;
+		}
+		if (level == leaf_level) {
+			vtd_kt_wr(m, e, vtd_kt_leaf_entry(fl, l));
+			break;
+		}
+		if (!val) {
+			val = vtd_kt_table_entry(fl, vtd_kt_alloc(m));
+			vtd_kt_wr(m, e, val);
+			n++;
+		}
+		table = val & VTD_SL_ADDR;
+	}
+	return n;
+}
+
+static const struct vtd_kt_leaf vtd_kt_leaves_a[] = {
+	{ 0x1000, VTD_KT_DATA + 0x5000, VTD_KT_SZ_4K, VTD_SL_R | VTD_SL_W },
+	{ 0x2000, VTD_KT_DATA + 0x9000, VTD_KT_SZ_4K, VTD_SL_R },
+	{ 0x40000, VTD_KT_DATA + 0x1000, VTD_KT_SZ_4K, VTD_SL_R | VTD_SL_W },
+	{ VTD_KT_SZ_1G + VTD_KT_SZ_2M, VTD_KT_DATA + VTD_KT_SZ_2M,
+	  VTD_KT_SZ_2M, VTD_SL_R | VTD_SL_W },
+	/* straddles the two adjacent old-RAM ranges at VTD_KT_DATA_SPLIT */
+	{ 2 * VTD_KT_SZ_1G, VTD_KT_DATA + VTD_KT_SZ_1G, VTD_KT_SZ_1G, VTD_SL_W },
+};
+
+#define VTD_KT_A_LEAF4K		0
+#define VTD_KT_A_LEAF2M		3
+#define VTD_KT_A_LEAF1G		4
+#define VTD_KT_A_LEAVES		ARRAY_SIZE(vtd_kt_leaves_a)
+#define VTD_KT_A_BYTES		(3 * VTD_KT_SZ_4K + VTD_KT_SZ_2M + VTD_KT_SZ_1G)
+#define VTD_KT_A_RUNS		4
+
+static const struct vtd_kt_leaf vtd_kt_leaf_b = {
+	0x3000, VTD_KT_DATA + 0x7000, VTD_KT_SZ_4K, VTD_SL_R | VTD_SL_W,
+};
+
+/* The entry of the translation structures for one device */
+struct vtd_kt_dev_build {
+	u8 bus;
+	u8 devfn;
+	u16 did;
+	u32 rid_pasid;
+	u64 ctx;			/* out: context entry */
+	u64 pde;			/* out: PASID directory entry */
+	u64 pe;				/* out: PASID table entry */
+	u64 top;			/* out: top page table */
+};
+
+static inline u64 vtd_kt_ctx_table(struct vtd_kt_mem *m, u64 root, bool sm,
+				   u8 bus, u8 devfn)
+{
+	u64 re = root + (u64)bus * 2 * sizeof(u64);
+	u64 val;
+
+	if (sm && devfn >= VTD_SM_CONTEXT_ENTRIES)
+		re += sizeof(u64);
+	val = vtd_kt_rd(m, re);
+	if (!(val & VTD_RE_P)) {
+		val = vtd_kt_alloc(m) | VTD_RE_P;
+		vtd_kt_wr(m, re, val);
+	}
+	return val & VTD_RE_CTP;
+}
+
+static inline unsigned int vtd_kt_aw(unsigned int levels)
+{
+	return levels - VTD_AW_LEVEL_BIAS;
+}
+
+static inline void vtd_kt_build_legacy(struct vtd_kt_mem *m, u64 root,
+				       const struct vtd_kt_kind_desc *k,
+				       struct vtd_kt_dev_build *d)
+{
+	u64 ctx = vtd_kt_ctx_table(m, root, false, d->bus, d->devfn);
+	bool pt = k->format == VTD_KDUMP_FMT_PASS_THROUGH;
+	u64 lo, hi;
+
+	d->ctx = ctx + (u64)d->devfn * 2 * sizeof(u64);
+	d->top = pt ? 0 : vtd_kt_alloc(m);
+	lo = d->top | FIELD_PREP(VTD_CE_LO_TT, pt ? VTD_CE_TT_PASS_THROUGH :
+				 VTD_CE_TT_MULTI_LEVEL) | VTD_CE_LO_P;
+	hi = FIELD_PREP(VTD_CE_HI_DID, d->did) |
+	     FIELD_PREP(VTD_CE_HI_AW, vtd_kt_aw(pt ? 4 : k->levels));
+	vtd_kt_wr(m, d->ctx, lo);
+	vtd_kt_wr(m, d->ctx + sizeof(u64), hi);
+}
+
+static inline void vtd_kt_build_sm(struct vtd_kt_mem *m, u64 root,
+				   const struct vtd_kt_kind_desc *k,
+				   struct vtd_kt_dev_build *d)
+{
+	u64 ctx = vtd_kt_ctx_table(m, root, true, d->bus, d->devfn);
+	u64 dir = vtd_kt_alloc(m), tbl = vtd_kt_alloc(m);
+	u64 pe0 = VTD_PE0_P, pe2 = 0;
+
+	d->ctx = ctx + (u64)(d->devfn % VTD_SM_CONTEXT_ENTRIES) *
+		 VTD_SMCE_QWORDS * sizeof(u64);
+	vtd_kt_wr(m, d->ctx, dir | VTD_SMCE_LO_PASIDE | VTD_SMCE_LO_DTE |
+		  VTD_SMCE_LO_P);
+	vtd_kt_wr(m, d->ctx + sizeof(u64),
+		  FIELD_PREP(VTD_SMCE_HI_RID_PASID, d->rid_pasid));
+	d->pde = dir + (d->rid_pasid >> VTD_PASID_TABLE_SHIFT) * sizeof(u64);
+	vtd_kt_wr(m, d->pde, tbl | VTD_PDE_P);
+	d->pe = tbl + (d->rid_pasid % VTD_PASID_TABLE_ENTRIES) *
+		VTD_PE_QWORDS * sizeof(u64);
+
+	d->top = k->format == VTD_KDUMP_FMT_PASS_THROUGH ? 0 : vtd_kt_alloc(m);
+	switch (k->format) {
+	case VTD_KDUMP_FMT_FIRST_LEVEL:
+		pe0 |= FIELD_PREP(VTD_PE0_PGTT, VTD_PGTT_FL_ONLY) |
+		       FIELD_PREP(VTD_PE0_AW, vtd_kt_aw(k->levels));
+		pe2 = d->top | FIELD_PREP(VTD_PE2_FLPM, k->levels == 5 ?
+					  VTD_FLPM_5LEVEL : VTD_FLPM_4LEVEL);
+		break;
+	case VTD_KDUMP_FMT_SECOND_LEVEL:
+		pe0 |= d->top | FIELD_PREP(VTD_PE0_PGTT, VTD_PGTT_SL_ONLY) |
+		       FIELD_PREP(VTD_PE0_AW, vtd_kt_aw(k->levels));
+		break;
+	default:
+		pe0 |= FIELD_PREP(VTD_PE0_PGTT, VTD_PGTT_PT) |
+		       FIELD_PREP(VTD_PE0_AW, vtd_kt_aw(4));
+		break;
+	}
+	vtd_kt_wr(m, d->pe, pe0);
+	vtd_kt_wr(m, d->pe + sizeof(u64), FIELD_PREP(VTD_PE1_DID, d->did));
+	vtd_kt_wr(m, d->pe + 2 * sizeof(u64), pe2);
+}
+
+static inline void vtd_kt_build_dev(struct vtd_kt_mem *m, u64 root,
+				    enum vtd_kt_kind kind,
+				    struct vtd_kt_dev_build *d)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+
+	if (k->scalable)
+		vtd_kt_build_sm(m, root, k, d);
+	else
+		vtd_kt_build_legacy(m, root, k, d);
+}
+
+/* Lay out the standard world of @kind; false if the buffer was too small */
+static inline bool vtd_kt_build_world(struct vtd_kt_mem *m,
+				      struct vtd_kt_world *w,
+				      enum vtd_kt_kind kind)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	bool fl = k->format == VTD_KDUMP_FMT_FIRST_LEVEL;
+	struct vtd_kt_dev_build a = {
+		VTD_KT_BUS_A, VTD_KT_DEVFN_A, VTD_KT_DID_A, 0,
+	};
+	struct vtd_kt_dev_build b = {
+		VTD_KT_BUS_B, VTD_KT_DEVFN_B, VTD_KT_DID_B,
+		k->scalable ? VTD_KT_RID_PASID_B : 0,
+	};
+	unsigned int i;
+
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	vtd_kt_default_hw(&w->hw, k->scalable);
+	w->root = vtd_kt_alloc(m);
+	vtd_kt_build_dev(m, w->root, kind, &a);
+	vtd_kt_build_dev(m, w->root, kind, &b);
+	w->root_entry_a = w->root + VTD_KT_BUS_A * 2 * sizeof(u64);
+	w->ctx_a = a.ctx;
+	w->pde_a = a.pde;
+	w->pe_a = a.pe;
+	w->top_a = a.top;
+	if (k->levels) {
+		w->table_pages_a = 1;
+		for (i = 0; i < VTD_KT_A_LEAVES; i++)
+			w->table_pages_a += vtd_kt_install(m, fl, a.top,
+							   k->levels,
+							   &vtd_kt_leaves_a[i],
+							   &w->path[i]);
+		w->nr_leaves_a = VTD_KT_A_LEAVES;
+		vtd_kt_install(m, fl, b.top, k->levels, &vtd_kt_leaf_b, NULL);
+	}
+	return !m->full;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a walk and checking what the walker reported                */
+/* ------------------------------------------------------------------ */
+
+struct vtd_kt_rec {
+	u8 bus;
+	u8 devfn;
+	enum vtd_kdump_reason reason;
+	enum vtd_kdump_format format;
+	u64 leaves;
+	u64 rejected;
+	u64 mapped_bytes;
+	u64 table_pages;
+	unsigned int nr_runs;
+	bool runs_overflow;
+};
+
+struct vtd_kt_run {
+	struct vtd_kt_mem *m;
+	struct vtd_kdump_walker w;
+	struct vtd_kdump_visited visited;
+	u64 slots[BIT(VTD_KT_VISITED_ORDER)];
+	u32 gens[BIT(VTD_KT_VISITED_ORDER)];
+	int root_ret;
+	unsigned int nr_recs;
+	unsigned int nr_devs;		/* all records, also beyond nr_recs */
+	struct vtd_kt_rec recs[VTD_KT_MAX_RECS];
+	/* the leaves of the device being walked */
+	struct vtd_kt_leaf leaves[VTD_KT_MAX_LEAVES];
+	unsigned int nr_leaves;
+	u64 leaves_seen;
+	u64 next_iova;
+	bool any_leaf;
+	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
+	struct vtd_kdump_runs runs;
+	int abort_after;		/* leaf() fails after this many, or -1 */
+	unsigned long failures;
+	char why[VTD_KT_ERR_LEN];	/* first property failure */
+};
+
+static inline void vtd_kt_fail(struct vtd_kt_run *r, const char *what, u64 a,
+			       u64 b)
+{
+	if (!r->failures++)
+		snprintf(r->why, sizeof(r->why), "%s (%#llx, %#llx)", what,
+			 (unsigned long long)a, (unsigned long long)b);
+}
+
+/* Every property a validated leaf must have */
+static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
+				 unsigned int prot)
+{
+	struct vtd_kt_run *r = arg;
+
+	if (size != VTD_KT_SZ_4K && size != VTD_KT_SZ_2M && size != VTD_KT_SZ_1G)
+		vtd_kt_fail(r, "leaf of odd size", iova, size);
+	if ((iova | phys) & (size - 1))
+		vtd_kt_fail(r, "misaligned leaf", iova, phys);
+	if (r->any_leaf && iova < r->next_iova)
+		vtd_kt_fail(r, "leaves out of IOVA order", iova, r->next_iova);
+	if (vtd_kt_naive_classify(r->m, phys, size) != VTD_KDUMP_MEM_OLD_RAM)
+		vtd_kt_fail(r, "leaf maps memory that is not old RAM", phys, size);
+	if (prot & ~(VTD_SL_R | VTD_SL_W))
+		vtd_kt_fail(r, "leaf with odd prot", iova, prot);
+	r->any_leaf = true;
+	r->next_iova = iova + size;
+	if (r->nr_leaves < VTD_KT_MAX_LEAVES) {
+		struct vtd_kt_leaf *l = &r->leaves[r->nr_leaves++];
+
+		l->iova = iova;
+		l->phys = phys;
+		l->size = size;
+		l->prot = prot;
+	}
+	vtd_kdump_runs_add(&r->runs, iova, size);
+	r->leaves_seen++;
+	if (r->abort_after >= 0 && r->leaves_seen > (u64)r->abort_after)
+		return -ENOMEM;
+	return 0;
+}
+
+static inline void vtd_kt_reject_cb(void *arg, u64 iova, u64 size,
+				    enum vtd_kdump_reason why)
+{
+	struct vtd_kt_run *r = arg;
+
+	if (why == VTD_KDUMP_OK || why >= VTD_KDUMP_NR_REASONS)
+		vtd_kt_fail(r, "leaf rejected without a reason", iova, why);
+	if (!size)
+		vtd_kt_fail(r, "rejected leaf of size 0", iova, size);
+}
+
+/* Maximal runs of the recorded leaves, computed without the walker */
+static inline unsigned int vtd_kt_count_runs(const struct vtd_kt_run *r)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->nr_leaves; i++)
+		if (!i || r->leaves[i].iova !=
+			  r->leaves[i - 1].iova + r->leaves[i - 1].size)
+			n++;
+	return n;
+}
+
+static inline void vtd_kt_check_runs(struct vtd_kt_run *r)
+{
+	unsigned int i, j = 0;
+
+	if (r->leaves_seen > VTD_KT_MAX_LEAVES || r->runs.overflow)
+		return;
+	if (r->runs.nr != vtd_kt_count_runs(r)) {
+		vtd_kt_fail(r, "run count differs", r->runs.nr,
+			    vtd_kt_count_runs(r));
+		return;
+	}
+	for (i = 0; i < r->nr_leaves; i++) {
+		const struct vtd_kt_leaf *l = &r->leaves[i];
+
+		if (i && l->iova != r->leaves[i - 1].iova + r->leaves[i - 1].size)
+			j++;
+		if (l->iova < r->runs.r[j].start ||
+		    l->iova + l->size - 1 > r->runs.r[j].end)
+			vtd_kt_fail(r, "leaf outside its run", l->iova, j);
+	}
+}
+
+static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
+{
+	struct vtd_kt_run *r = arg;
+	struct vtd_kdump_visitor v = {
+		.leaf = vtd_kt_leaf_cb,
+		.reject = vtd_kt_reject_cb,
+		.arg = r,
+	};
+	struct vtd_kt_rec *rec;
+
+	r->nr_leaves = 0;
+	r->leaves_seen = 0;
+	r->any_leaf = false;
+	r->runs.r = r->run_buf;
+	r->runs.nr = 0;
+	r->runs.max = VTD_KT_MAX_LEAVES;
+	r->runs.overflow = false;
+
+	if (dev->reason == VTD_KDUMP_OK) {
+		vtd_kdump_walk_dev(&r->w, dev, &v);
+		if (dev->table_pages > r->w.budget)
+			vtd_kt_fail(r, "budget exceeded", dev->table_pages,
+				    r->w.budget);
+		if (dev->reason == VTD_KDUMP_OK) {
+			if (dev->leaves != r->leaves_seen)
+				vtd_kt_fail(r, "leaf count differs", dev->leaves,
+					    r->leaves_seen);
+			vtd_kt_check_runs(r);
+		}
+	}
+	if (dev->reason >= VTD_KDUMP_NR_REASONS)
+		vtd_kt_fail(r, "reason out of range", dev->reason, 0);
+	if (r->m->nr_live > 2)
+		vtd_kt_fail(r, "mappings left after walk_dev", r->m->nr_live, 0);
+
+	if (r->nr_devs++ >= VTD_KT_MAX_RECS)
+		return 0;
+	rec = &r->recs[r->nr_recs++];
+	rec->bus = dev->bus;
+	rec->devfn = dev->devfn;
+	rec->reason = dev->reason;
+	rec->format = dev->ctx.format;
+	rec->leaves = dev->leaves;
+	rec->rejected = dev->rejected_leaves;
+	rec->mapped_bytes = dev->mapped_bytes;
+	rec->table_pages = dev->table_pages;
+	rec->nr_runs = r->runs.nr;
+	rec->runs_overflow = r->runs.overflow;
+	return 0;
+}
+
+static inline void vtd_kt_run_init(struct vtd_kt_run *r, struct vtd_kt_mem *m,
+				   const struct vtd_kdump_hw *hw)
+{
+	memset(r, 0, sizeof(*r));
+	r->m = m;
+	r->visited.slots = r->slots;
+	r->visited.gens = r->gens;
+	r->visited.order = VTD_KT_VISITED_ORDER;
+	r->w.ops = &vtd_kt_ops;
+	r->w.ops_ctx = m;
+	r->w.hw = hw;
+	r->w.mem = &m->map;
+	r->w.visited = &r->visited;
+	r->w.budget = VTD_KT_BUDGET;
+	r->abort_after = -1;
+}
+
+/* Walk from @root; property failures end up in r->failures / r->why */
+static inline void vtd_kt_run_walk(struct vtd_kt_run *r, u64 root)
+{
+	r->root_ret = vtd_kdump_walk_root(&r->w, root, vtd_kt_dev_cb, r);
+	if (r->m->nr_live)
+		vtd_kt_fail(r, "mappings left after walk_root", r->m->nr_live, 0);
+	if (r->m->violations)
+		vtd_kt_fail(r, r->m->why, r->m->violations, 0);
+}
+
+static inline const struct vtd_kt_rec *vtd_kt_find(const struct vtd_kt_run *r,
+						   u8 bus, unsigned int *count)
+{
+	const struct vtd_kt_rec *found = NULL;
+	unsigned int i;
+
+	*count = 0;
+	for (i = 0; i < r->nr_recs; i++) {
+		if (r->recs[i].bus != bus)
+			continue;
+		if (!found)
+			found = &r->recs[i];
+		(*count)++;
+	}
+	return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* The rule table                                                      */
+/* ------------------------------------------------------------------ */
+
+enum vtd_kt_target {
+	VTD_KT_T_NONE,
+	VTD_KT_T_ROOT_PTR,		/* the root table address itself */
+	VTD_KT_T_ROOT_LO,		/* root entry of A's bus, lower qword */
+	VTD_KT_T_ROOT_HI,		/* ... upper qword */
+	VTD_KT_T_CTX,			/* A's context entry, qword .qword */
+	VTD_KT_T_PDE,			/* A's PASID directory entry */
+	VTD_KT_T_PE,			/* A's PASID entry, qword .qword */
+	VTD_KT_T_PATH,			/* entry at .level on leaf .leaf's path */
+	VTD_KT_T_TOP_DUP,		/* copy leaf 0's top entry to slot .qword */
+};
+
+enum vtd_kt_op {
+	VTD_KT_OP_NONE,
+	VTD_KT_OP_SET,			/* val |= mask */
+	VTD_KT_OP_CLEAR,		/* val &= ~mask */
+	VTD_KT_OP_FIELD,		/* replace field mask with value */
+	VTD_KT_OP_ADDR,			/* replace bits 51:12 with an address */
+};
+
+enum vtd_kt_addr {
+	VTD_KT_A_HOLE,			/* a kdump-RAM page in the buffer */
+	VTD_KT_A_KDUMP,			/* kdump RAM outside the buffer, 1G-aligned */
+	VTD_KT_A_MMIO,			/* in no range, 1G-aligned */
+	VTD_KT_A_HIGH,			/* above the host address width */
+	VTD_KT_A_UNBACKED,		/* old RAM the test cannot map */
+	VTD_KT_A_SELF,			/* the table that holds the entry */
+	VTD_KT_A_BUF_BASE,		/* buffer start: 2M there hits the hole */
+	VTD_KT_A_DATA_END,		/* last data range (not in the map) */
+	VTD_KT_A_OLD_RAM,		/* another valid old-RAM page */
+};
+
+/* Capabilities a rule takes away */
+#define VTD_KT_HW_NO_2M		BIT(0)
+#define VTD_KT_HW_NO_1G		BIT(1)
+#define VTD_KT_HW_NO_FL5	BIT(2)
+#define VTD_KT_HW_NO_PT		BIT(3)
+#define VTD_KT_HW_NO_DT		BIT(4)
+#define VTD_KT_HW_NDOMS_A	BIT(5)		/* ndoms = A's DID */
+#define VTD_KT_HW_ONLY_SAGAW4	BIT(6)
+#define VTD_KT_HW_NO_PASID	BIT(7)
+#define VTD_KT_HW_HAW_32	BIT(8)		/* haw 32: data above it */
+#define VTD_KT_HW_PASID_BITS_6	BIT(9)		/* pasid_bits = 6 */
+
+struct vtd_kt_rule {
+	const char *name;
+	unsigned int kinds;		/* VTD_KT_K() mask */
+	enum vtd_kt_target target;
+	unsigned int qword;		/* T_CTX, T_PE: which qword; TOP_DUP: slot */
+	unsigned int leaf;		/* T_PATH: index in vtd_kt_leaves_a */
+	unsigned int level;		/* T_PATH: level, 0 = the leaf's */
+	enum vtd_kt_op op;
+	u64 mask;
+	u64 val;
+	enum vtd_kt_addr addr;
+	unsigned int hw;		/* VTD_KT_HW_* */
+	u64 budget;			/* 0: default */
+	int abort_after;		/* 0: never; n: leaf() fails after n */
+	/* expected verdict */
+	int root_ret;
+	bool no_a;			/* A has no record at all */
+	bool bus_level;			/* A's record is the whole table's */
+	enum vtd_kdump_reason reason;
+	bool none;			/* A resolves to format NONE */
+	bool counts;			/* check leaves / rejected below */
+	int leaves;
+	int rejected;
+	bool b_any;			/* B may be affected too */
+};
+
+static const struct vtd_kt_rule vtd_kt_rules[] = {
+	/* --- baselines --- */
+	{ .name = "baseline", .kinds = VTD_KT_ALL, .reason = VTD_KDUMP_OK },
+
+	/* --- root table --- */
+	{ .name = "root table in kdump RAM", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_PTR, .addr = VTD_KT_A_HOLE,
+	  .root_ret = -EINVAL, .no_a = true, .b_any = true },
+	{ .name = "root table in MMIO", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_PTR, .addr = VTD_KT_A_MMIO,
+	  .root_ret = -EINVAL, .no_a = true, .b_any = true },
+	{ .name = "root table unaligned", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_PTR, .addr = VTD_KT_A_OLD_RAM,
+	  .val = 0x800, .root_ret = -EINVAL, .no_a = true, .b_any = true },
+	{ .name = "root table cannot be mapped", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_PTR, .addr = VTD_KT_A_UNBACKED,
+	  .root_ret = -ENOMEM, .no_a = true, .b_any = true },
+
+	/* --- root entries --- */
+	{ .name = "root entry not present", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_CLEAR, .mask = VTD_RE_P,
+	  .no_a = true },
+	{ .name = "root entry reserved bit 1", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_SET, .mask = BIT_ULL(1),
+	  .bus_level = true, .reason = VTD_KDUMP_ROOT_RSVD },
+	{ .name = "root entry reserved bit 11", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_SET, .mask = BIT_ULL(11),
+	  .bus_level = true, .reason = VTD_KDUMP_ROOT_RSVD },
+	{ .name = "legacy root entry upper qword set", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_ROOT_HI, .op = VTD_KT_OP_SET, .mask = BIT_ULL(0),
+	  .bus_level = true, .reason = VTD_KDUMP_ROOT_RSVD },
+	{ .name = "SM root upper half: other half unaffected",
+	  .kinds = VTD_KT_SM, .target = VTD_KT_T_ROOT_HI, .op = VTD_KT_OP_SET,
+	  .mask = VTD_RE_P | BIT_ULL(3), .reason = VTD_KDUMP_OK,
+	  /* A is found first (devfn 0x10); the broken upper half follows */ },
+	{ .name = "context table above HAW", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HIGH, .bus_level = true,
+	  .reason = VTD_KDUMP_ROOT_RSVD },
+	{ .name = "context table in kdump RAM", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HOLE, .bus_level = true,
+	  .reason = VTD_KDUMP_CTX_PTR },
+	{ .name = "context table in MMIO", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_MMIO, .bus_level = true,
+	  .reason = VTD_KDUMP_CTX_PTR },
+	{ .name = "context table cannot be mapped", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_ROOT_LO, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_UNBACKED, .bus_level = true,
+	  .reason = VTD_KDUMP_MAP_FAILED },
+
+	/* --- legacy context entries --- */
+	{ .name = "context entry not present", .kinds = VTD_KT_ALL,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_CLEAR, .mask = VTD_CE_LO_P,
+	  .no_a = true },
+	{ .name = "legacy context lo reserved bit 4", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = BIT_ULL(4),
+	  .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "legacy context lo reserved bit 11", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = BIT_ULL(11),
+	  .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "legacy context hi reserved bit 7", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(7), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "legacy context hi reserved bit 24", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(24), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "legacy context hi reserved bit 63", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "legacy context AVAIL bits ignored", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = VTD_CE_HI_AVAIL, .reason = VTD_KDUMP_OK },
+	{ .name = "legacy context FPD accepted", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = VTD_CE_LO_FPD,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "legacy TT 3 reserved", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_FIELD, .mask = VTD_CE_LO_TT,
+	  .val = 3, .reason = VTD_KDUMP_CTX_TT },
+	{ .name = "legacy TT dev-IOTLB without DT", .kinds = VTD_KT_LEG_SL,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_FIELD, .mask = VTD_CE_LO_TT,
+	  .val = VTD_CE_TT_DEV_IOTLB, .hw = VTD_KT_HW_NO_DT,
+	  .reason = VTD_KDUMP_CTX_TT },
+	{ .name = "legacy TT dev-IOTLB with DT", .kinds = VTD_KT_LEG_SL,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_FIELD, .mask = VTD_CE_LO_TT,
+	  .val = VTD_CE_TT_DEV_IOTLB, .reason = VTD_KDUMP_OK },
+	{ .name = "legacy pass-through without ECAP.PT", .kinds = VTD_KT_K(LEG_PT),
+	  .hw = VTD_KT_HW_NO_PT, .reason = VTD_KDUMP_CTX_TT, .b_any = true },
+	{ .name = "legacy pass-through ignores SLPTPTR", .kinds = VTD_KT_K(LEG_PT),
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "legacy AW 0 (2-level)", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_CE_HI_AW, .val = 0, .reason = VTD_KDUMP_CTX_AW },
+	{ .name = "legacy AW 4 reserved", .kinds = VTD_KT_LEG,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_CE_HI_AW, .val = 4, .reason = VTD_KDUMP_CTX_AW },
+	{ .name = "legacy AW not in SAGAW",
+	  .kinds = VTD_KT_K(LEG_SL3) | VTD_KT_K(LEG_SL5),
+	  .hw = VTD_KT_HW_ONLY_SAGAW4, .reason = VTD_KDUMP_CTX_AW,
+	  .b_any = true },
+	{ .name = "legacy DID beyond CAP.ND", .kinds = VTD_KT_LEG,
+	  .hw = VTD_KT_HW_NDOMS_A, .reason = VTD_KDUMP_CTX_DID },
+	{ .name = "legacy SLPTPTR above HAW", .kinds = VTD_KT_LEG_SL,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_CTX_RSVD },
+
+	/* --- scalable-mode context entries --- */
+	{ .name = "SM context lo reserved bit 5", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = BIT_ULL(5),
+	  .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context lo reserved bit 8", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = BIT_ULL(8),
+	  .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context hi reserved bit 21", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(21), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context qword 2 nonzero", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .qword = 2, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(0), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context qword 3 nonzero", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .qword = 3, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context DTE without DT", .kinds = VTD_KT_SM,
+	  .hw = VTD_KT_HW_NO_DT, .reason = VTD_KDUMP_CTX_RSVD, .b_any = true },
+	{ .name = "SM context PASIDE without PASID", .kinds = VTD_KT_SM,
+	  .hw = VTD_KT_HW_NO_PASID, .reason = VTD_KDUMP_CTX_RSVD,
+	  .b_any = true },
+	{ .name = "SM PASID directory above HAW", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM RID_PASID beyond directory", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_SMCE_HI_RID_PASID, .val = 128 * 64,
+	  .reason = VTD_KDUMP_PASID_RANGE },
+	{ .name = "SM RID_PASID beyond ECAP.PSS", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .qword = 1, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_SMCE_HI_RID_PASID, .val = 64,
+	  .hw = VTD_KT_HW_PASID_BITS_6, .reason = VTD_KDUMP_PASID_RANGE,
+	  .b_any = true },
+	{ .name = "SM PDTS widens the directory", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_SMCE_LO_PDTS, .val = 7, .reason = VTD_KDUMP_OK },
+	{ .name = "SM PASID directory in kdump RAM", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HOLE,
+	  .reason = VTD_KDUMP_PASID_DIR_PTR },
+	{ .name = "SM PASID directory in MMIO", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_MMIO,
+	  .reason = VTD_KDUMP_PASID_DIR_PTR },
+	{ .name = "SM PASID directory cannot be mapped", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_UNBACKED, .reason = VTD_KDUMP_MAP_FAILED },
+
+	/* --- PASID directory and table entries --- */
+	{ .name = "PDE not present: nothing to adopt", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_CLEAR, .mask = VTD_PDE_P,
+	  .reason = VTD_KDUMP_OK, .none = true, .counts = true },
+	{ .name = "PDE reserved bit 2", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(2),
+	  .reason = VTD_KDUMP_PASID_DIR_RSVD },
+	{ .name = "PDE reserved bit 11", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(11),
+	  .reason = VTD_KDUMP_PASID_DIR_RSVD },
+	{ .name = "PDE pointer above HAW", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_PASID_DIR_RSVD },
+	{ .name = "PASID table in kdump RAM", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HOLE,
+	  .reason = VTD_KDUMP_PASID_TBL_PTR },
+	{ .name = "PASID table in MMIO", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PDE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_MMIO,
+	  .reason = VTD_KDUMP_PASID_TBL_PTR },
+	{ .name = "PASID entry not present: nothing to adopt",
+	  .kinds = VTD_KT_SM, .target = VTD_KT_T_PE, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_PE0_P, .reason = VTD_KDUMP_OK,
+	  .none = true, .counts = true },
+	{ .name = "PASID entry qword 3 nonzero", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 3, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(0), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 7 nonzero", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 7, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry DID beyond CAP.ND", .kinds = VTD_KT_SM,
+	  .hw = VTD_KT_HW_NDOMS_A, .reason = VTD_KDUMP_CTX_DID },
+	{ .name = "PGTT 0 reserved", .kinds = VTD_KT_SM, .target = VTD_KT_T_PE,
+	  .op = VTD_KT_OP_FIELD, .mask = VTD_PE0_PGTT, .val = 0,
+	  .reason = VTD_KDUMP_PASID_PGTT },
+	{ .name = "PGTT nested not adopted", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_FIELD, .mask = VTD_PE0_PGTT,
+	  .val = VTD_PGTT_NESTED, .reason = VTD_KDUMP_PASID_PGTT },
+	{ .name = "PGTT 5 reserved", .kinds = VTD_KT_SM, .target = VTD_KT_T_PE,
+	  .op = VTD_KT_OP_FIELD, .mask = VTD_PE0_PGTT, .val = 5,
+	  .reason = VTD_KDUMP_PASID_PGTT },
+	{ .name = "PGTT pass-through without ECAP.PT", .kinds = VTD_KT_K(SM_PT),
+	  .hw = VTD_KT_HW_NO_PT, .reason = VTD_KDUMP_PASID_PGTT,
+	  .b_any = true },
+	{ .name = "SL PASID entry AW 4 reserved", .kinds = VTD_KT_SM_SL,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_FIELD, .mask = VTD_PE0_AW,
+	  .val = 4, .reason = VTD_KDUMP_CTX_AW },
+	{ .name = "SL PASID entry AW not in SAGAW",
+	  .kinds = VTD_KT_K(SM_SL3) | VTD_KT_K(SM_SL5),
+	  .hw = VTD_KT_HW_ONLY_SAGAW4, .reason = VTD_KDUMP_CTX_AW,
+	  .b_any = true },
+	{ .name = "SL PASID entry SSPTPTR above HAW", .kinds = VTD_KT_SM_SL,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "FL FLPM 2 reserved", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_FIELD,
+	  .mask = VTD_PE2_FLPM, .val = 2, .reason = VTD_KDUMP_PASID_FLPM },
+	{ .name = "FL 5-level without FL5LP", .kinds = VTD_KT_K(SM_FL5),
+	  .hw = VTD_KT_HW_NO_FL5, .reason = VTD_KDUMP_PASID_FLPM,
+	  .b_any = true },
+	{ .name = "FL FSPTPTR above HAW", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HIGH, .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+
+	/* --- page tables: structure --- */
+	{ .name = "top table in kdump RAM", .kinds = VTD_KT_LEG_SL,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HOLE,
+	  .reason = VTD_KDUMP_PGTABLE_KDUMP },
+	{ .name = "top table in MMIO", .kinds = VTD_KT_SM_SL,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_MMIO,
+	  .reason = VTD_KDUMP_PGTABLE_PTR },
+	{ .name = "FL top table in kdump RAM", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HOLE, .reason = VTD_KDUMP_PGTABLE_KDUMP },
+	{ .name = "table pointer into kdump RAM", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HOLE, .reason = VTD_KDUMP_PGTABLE_KDUMP },
+	{ .name = "table pointer into MMIO", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 3, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_MMIO, .reason = VTD_KDUMP_PGTABLE_PTR },
+	{ .name = "table pointer beyond the old RAM map", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_DATA_END, .reason = VTD_KDUMP_PGTABLE_PTR },
+	{ .name = "table that cannot be mapped", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_UNBACKED, .reason = VTD_KDUMP_MAP_FAILED },
+	{ .name = "table pointer above HAW", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HIGH, .reason = VTD_KDUMP_PGTABLE_RSVD },
+	{ .name = "table loops to itself", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_SELF, .reason = VTD_KDUMP_PGTABLE_REVISIT },
+	{ .name = "top table loops to itself", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = VTD_KT_TOP_LEVEL,
+	  .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_SELF,
+	  .reason = VTD_KDUMP_PGTABLE_REVISIT },
+	{ .name = "two entries share a table", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_TOP_DUP, .qword = 7,
+	  .reason = VTD_KDUMP_PGTABLE_REVISIT },
+	{ .name = "FL upper half rejected, not walked", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_TOP_DUP, .qword = 300, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES, .rejected = 1 },
+	{ .name = "SL PS in level-4 entry", .kinds = VTD_KT_K(LEG_SL4) |
+	  VTD_KT_K(LEG_SL5) | VTD_KT_K(SM_SL4) | VTD_KT_K(SM_SL5),
+	  .target = VTD_KT_T_PATH, .level = 4, .op = VTD_KT_OP_SET,
+	  .mask = VTD_SL_PS, .reason = VTD_KDUMP_PGTABLE_RSVD },
+	{ .name = "SL PS in level-5 entry",
+	  .kinds = VTD_KT_K(LEG_SL5) | VTD_KT_K(SM_SL5),
+	  .target = VTD_KT_T_PATH, .level = 5, .op = VTD_KT_OP_SET,
+	  .mask = VTD_SL_PS, .reason = VTD_KDUMP_PGTABLE_RSVD },
+	{ .name = "FL PS in PML4 entry", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .level = 4, .op = VTD_KT_OP_SET,
+	  .mask = VTD_FL_PS, .reason = VTD_KDUMP_PGTABLE_RSVD },
+	{ .name = "FL PS in PML5 entry", .kinds = VTD_KT_K(SM_FL5),
+	  .target = VTD_KT_T_PATH, .level = 5, .op = VTD_KT_OP_SET,
+	  .mask = VTD_FL_PS, .reason = VTD_KDUMP_PGTABLE_RSVD },
+	{ .name = "non-present table entry skipped", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_SL_R | VTD_SL_W | VTD_FL_P, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 3 },
+	{ .name = "budget below the tree", .kinds = VTD_KT_PGTABLE,
+	  .budget = 2, .reason = VTD_KDUMP_BUDGET, .b_any = true },
+	{ .name = "leaf visitor error stops the walk", .kinds = VTD_KT_PGTABLE,
+	  .abort_after = 2, .reason = VTD_KDUMP_VISIT_ABORTED },
+
+	/* --- page tables: leaves --- */
+	{ .name = "4K leaf into kdump RAM", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HOLE, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "4K leaf into MMIO", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_MMIO, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "4K leaf above HAW", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_HIGH, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "4K leaf to unbacked old RAM is fine", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_UNBACKED, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "4K leaf with only W", .kinds = VTD_KT_SL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_SL_R, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "4K leaf not present", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_SL_R | VTD_SL_W | VTD_FL_P, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1 },
+	{ .name = "4K leaf: PS bit ignored at level 1", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_SET,
+	  .mask = VTD_SL_PS, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "2M leaf into kdump RAM", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF2M, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "2M leaf overlapping the kdump hole", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF2M, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_BUF_BASE, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "2M leaf misaligned (bit 13)", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF2M, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(13), .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "SL 2M leaf bit 12 reserved", .kinds = VTD_KT_SL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF2M, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(12), .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "FL 2M leaf bit 12 is PAT", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF2M, .op = VTD_KT_OP_SET,
+	  .mask = VTD_FL_PAT_LARGE, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "SL 2M leaf without SLLPS 2M", .kinds = VTD_KT_SL,
+	  .hw = VTD_KT_HW_NO_2M, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "FL 2M leaf needs no capability", .kinds = VTD_KT_FL,
+	  .hw = VTD_KT_HW_NO_2M, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "1G leaf without 1G capability", .kinds = VTD_KT_PGTABLE,
+	  .hw = VTD_KT_HW_NO_1G, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "1G leaf misaligned (bit 29)", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(29), .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "1G leaf into kdump RAM", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "1G leaf into MMIO", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_MMIO, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "1G leaf beyond old RAM map", .kinds = VTD_KT_PGTABLE,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_DATA_END, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	{ .name = "leaves above a small HAW", .kinds = VTD_KT_PGTABLE,
+	  .hw = VTD_KT_HW_HAW_32, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = 0, .rejected = VTD_KT_A_LEAVES, .b_any = true },
+};
+
+#define VTD_KT_NR_RULES	ARRAY_SIZE(vtd_kt_rules)
+
+static inline void vtd_kt_apply_hw(struct vtd_kdump_hw *hw, unsigned int f)
+{
+	if (f & VTD_KT_HW_NO_2M)
+		hw->sllps &= ~VTD_SLLPS_2M;
+	if (f & VTD_KT_HW_NO_1G) {
+		hw->sllps &= ~VTD_SLLPS_1G;
+		hw->fl1gp = false;
+	}
+	if (f & VTD_KT_HW_NO_FL5)
+		hw->fl5lp = false;
+	if (f & VTD_KT_HW_NO_PT)
+		hw->pass_through = false;
+	if (f & VTD_KT_HW_NO_DT)
+		hw->dev_iotlb = false;
+	if (f & VTD_KT_HW_NDOMS_A)
+		hw->ndoms = VTD_KT_DID_A;
+	if (f & VTD_KT_HW_ONLY_SAGAW4)
+		hw->sagaw = VTD_SAGAW_4LEVEL;
+	if (f & VTD_KT_HW_NO_PASID)
+		hw->pasid_bits = 0;
+	if (f & VTD_KT_HW_HAW_32)
+		hw->haw = 32;
+	if (f & VTD_KT_HW_PASID_BITS_6)
+		hw->pasid_bits = 6;
+}
+
+static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
+				 enum vtd_kt_addr a, u64 self)
+{
+	switch (a) {
+	case VTD_KT_A_HOLE:
+		return vtd_kt_page_phys(m, m->hole_first);
+	case VTD_KT_A_KDUMP:
+		return VTD_KT_DATA_KDUMP;
+	case VTD_KT_A_MMIO:
+		return VTD_KT_MMIO;
+	case VTD_KT_A_HIGH:
+		return BIT_ULL(50);
+	case VTD_KT_A_UNBACKED:
+		return VTD_KT_DATA + 0x100000;
+	case VTD_KT_A_SELF:
+		return self;
+	case VTD_KT_A_BUF_BASE:
+		return VTD_KT_BASE;
+	case VTD_KT_A_DATA_END:
+		return VTD_KT_DATA_END + 1;
+	case VTD_KT_A_OLD_RAM:
+	default:
+		return vtd_kt_page_phys(m, 1);
+	}
+}
+
+static inline u64 vtd_kt_apply_op(const struct vtd_kt_rule *rule,
+				  const struct vtd_kt_mem *m, u64 val, u64 self)
+{
+	switch (rule->op) {
+	case VTD_KT_OP_SET:
+		return val | rule->mask;
+	case VTD_KT_OP_CLEAR:
+		return val & ~rule->mask;
+	case VTD_KT_OP_FIELD:
+		return (val & ~rule->mask) |
+		       ((rule->val << __builtin_ctzll(rule->mask)) & rule->mask);
+	case VTD_KT_OP_ADDR:
+		return (val & ~GENMASK_ULL(51, 12)) |
+		       vtd_kt_addr_of(m, rule->addr, self);
+	default:
+		return val;
+	}
+}
+
+/* Apply @rule to the world; returns the root table address to walk */
+static inline u64 vtd_kt_corrupt(const struct vtd_kt_rule *rule,
+				 struct vtd_kt_mem *m, struct vtd_kt_world *w)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[w->kind];
+	const struct vtd_kt_path *p = &w->path[rule->leaf];
+	unsigned int level;
+	u64 e = 0, self = 0;
+
+	switch (rule->target) {
+	case VTD_KT_T_ROOT_PTR:
+		return vtd_kt_addr_of(m, rule->addr, 0) + rule->val;
+	case VTD_KT_T_ROOT_LO:
+		e = w->root_entry_a;
+		break;
+	case VTD_KT_T_ROOT_HI:
+		e = w->root_entry_a + sizeof(u64);
+		break;
+	case VTD_KT_T_CTX:
+		e = w->ctx_a + rule->qword * sizeof(u64);
+		break;
+	case VTD_KT_T_PDE:
+		e = w->pde_a;
+		break;
+	case VTD_KT_T_PE:
+		e = w->pe_a + rule->qword * sizeof(u64);
+		break;
+	case VTD_KT_T_PATH:
+		level = rule->level > k->levels ? k->levels : rule->level;
+		if (!level)
+			level = vtd_kt_size_level(vtd_kt_leaves_a[rule->leaf].size);
+		e = p->entry[level];
+		self = p->table[level];
+		break;
+	case VTD_KT_T_TOP_DUP:
+		vtd_kt_wr(m, w->top_a + rule->qword * sizeof(u64),
+			  vtd_kt_rd(m, w->path[0].entry[k->levels]));
+		return w->root;
+	default:
+		return w->root;
+	}
+	if (rule->op != VTD_KT_OP_NONE)
+		vtd_kt_wr(m, e, vtd_kt_apply_op(rule, m, vtd_kt_rd(m, e), self));
+	return w->root;
+}
+
+static inline bool vtd_kt_rule_applies(const struct vtd_kt_rule *rule,
+				       enum vtd_kt_kind kind)
+{
+	return rule->kinds & BIT(kind);
+}
+
+#define VTD_KT_BUF_PAGES	64
+
+/*
+ * Run @rule on a fresh world of @kind in @buf (VTD_KT_BUF_PAGES pages) with
+ * @r as scratch.  Return: true if the verdict is the expected one; @err
+ * says what differed otherwise.
+ */
+static inline bool vtd_kt_run_rule(const struct vtd_kt_rule *rule,
+				   enum vtd_kt_kind kind, u8 *buf,
+				   struct vtd_kt_mem *m, struct vtd_kt_world *w,
+				   struct vtd_kt_run *r, char *err, size_t len)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	const struct vtd_kt_rec *a, *b;
+	unsigned int na, nb;
+	u64 root;
+
+	err[0] = '\0';
+	vtd_kt_mem_init(m, buf, VTD_KT_BUF_PAGES);
+	vtd_kt_mem_add_data(m);
+	if (!vtd_kt_build_world(m, w, kind)) {
+		snprintf(err, len, "world does not fit");
+		return false;
+	}
+	vtd_kt_apply_hw(&w->hw, rule->hw);
+	root = vtd_kt_corrupt(rule, m, w);
+	if (m->full) {
+		snprintf(err, len, "corruption outside the buffer");
+		return false;
+	}
+	vtd_kt_run_init(r, m, &w->hw);
+	if (rule->budget)
+		r->w.budget = rule->budget;
+	if (rule->abort_after)
+		r->abort_after = rule->abort_after;
+	vtd_kt_run_walk(r, root);
+
+	if (r->failures) {
+		snprintf(err, len, "property: %s", r->why);
+		return false;
+	}
+	if (r->root_ret != rule->root_ret) {
+		snprintf(err, len, "walk_root returned %d, expected %d",
+			 r->root_ret, rule->root_ret);
+		return false;
+	}
+	a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	b = vtd_kt_find(r, VTD_KT_BUS_B, &nb);
+	if (!rule->b_any && !rule->root_ret &&
+	    (nb != 1 || b->reason != VTD_KDUMP_OK || b->devfn != VTD_KT_DEVFN_B ||
+	     b->leaves != (k->levels ? 1 : 0) || b->rejected)) {
+		snprintf(err, len, "bystander B disturbed: %u records, %s",
+			 nb, nb ? vtd_kdump_reason_str(b->reason) : "-");
+		return false;
+	}
+	if (rule->no_a) {
+		if (na) {
+			snprintf(err, len, "A has %u records, expected none", na);
+			return false;
+		}
+		return true;
+	}
+	/* SM upper-half corruption adds a second record for bus A */
+	if (na < 1 || (na > 1 && rule->target != VTD_KT_T_ROOT_HI)) {
+		snprintf(err, len, "A has %u records, expected 1", na);
+		return false;
+	}
+	if (a->reason != rule->reason) {
+		snprintf(err, len, "A: %s, expected %s",
+			 vtd_kdump_reason_str(a->reason),
+			 vtd_kdump_reason_str(rule->reason));
+		return false;
+	}
+	if (rule->bus_level != (a->format == VTD_KDUMP_FMT_NONE &&
+				a->devfn == 0 && a->reason != VTD_KDUMP_OK)) {
+		snprintf(err, len, "A: bus-level verdict %s expected",
+			 rule->bus_level ? "" : "not");
+		return false;
+	}
+	if (!rule->bus_level && a->devfn != VTD_KT_DEVFN_A) {
+		snprintf(err, len, "A reported at devfn %#x", a->devfn);
+		return false;
+	}
+	if (rule->reason != VTD_KDUMP_OK)
+		return true;
+	if (a->format != (rule->none ? VTD_KDUMP_FMT_NONE : k->format)) {
+		snprintf(err, len, "A: format %d, expected %d", a->format,
+			 rule->none ? VTD_KDUMP_FMT_NONE : k->format);
+		return false;
+	}
+	if (rule->counts) {
+		bool pg = k->levels && !rule->none;
+		int want_leaves = pg ? rule->leaves : 0;
+		int want_rej = pg ? rule->rejected : 0;
+
+		if (a->leaves != (u64)want_leaves || a->rejected != (u64)want_rej) {
+			snprintf(err, len, "A: %llu leaves %llu rejected, expected %d %d",
+				 (unsigned long long)a->leaves,
+				 (unsigned long long)a->rejected, want_leaves,
+				 want_rej);
+			return false;
+		}
+		return true;
+	}
+	if (a->leaves != (k->levels ? VTD_KT_A_LEAVES : 0) || a->rejected ||
+	    a->mapped_bytes != (k->levels ? VTD_KT_A_BYTES : 0) ||
+	    a->nr_runs != (k->levels ? VTD_KT_A_RUNS : 0) ||
+	    a->table_pages != w->table_pages_a) {
+		snprintf(err, len, "A: %llu leaves %llu rejected %llu bytes %u runs %llu pages",
+			 (unsigned long long)a->leaves,
+			 (unsigned long long)a->rejected,
+			 (unsigned long long)a->mapped_bytes, a->nr_runs,
+			 (unsigned long long)a->table_pages);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory-map classification and run coalescing cases                 */
+/* ------------------------------------------------------------------ */
+
+/* Pages of the standard VTD_KT_BUF_PAGES buffer (hole: 58..61) */
+#define VTD_KT_PG(n)		(VTD_KT_BASE + (u64)(n) * VTD_KDUMP_PAGE_SIZE)
+#define VTD_KT_STD_HOLE		(VTD_KT_BUF_PAGES - VTD_KT_HOLE_PAGES - 2)
+
+struct vtd_kt_classify_case {
+	const char *name;
+	u64 phys;
+	u64 size;
+	enum vtd_kdump_mem want;
+};
+
+static const struct vtd_kt_classify_case vtd_kt_classify_cases[] = {
+	{ "first buffer page", VTD_KT_PG(0), VTD_KT_SZ_4K, VTD_KDUMP_MEM_OLD_RAM },
+	{ "buffer up to the hole", VTD_KT_PG(0),
+	  VTD_KT_STD_HOLE * VTD_KT_SZ_4K, VTD_KDUMP_MEM_OLD_RAM },
+	{ "buffer into the hole", VTD_KT_PG(0),
+	  (VTD_KT_STD_HOLE + 1) * VTD_KT_SZ_4K, VTD_KDUMP_MEM_KDUMP },
+	{ "hole page", VTD_KT_PG(VTD_KT_STD_HOLE), VTD_KT_SZ_4K,
+	  VTD_KDUMP_MEM_KDUMP },
+	{ "last hole byte", VTD_KT_PG(VTD_KT_STD_HOLE + VTD_KT_HOLE_PAGES) - 1,
+	  1, VTD_KDUMP_MEM_KDUMP },
+	{ "after the hole", VTD_KT_PG(VTD_KT_STD_HOLE + VTD_KT_HOLE_PAGES),
+	  2 * VTD_KT_SZ_4K, VTD_KDUMP_MEM_OLD_RAM },
+	{ "past the buffer end", VTD_KT_PG(VTD_KT_STD_HOLE + VTD_KT_HOLE_PAGES),
+	  3 * VTD_KT_SZ_4K, VTD_KDUMP_MEM_OTHER },
+	{ "straddles the buffer start", VTD_KT_BASE - VTD_KT_SZ_4K,
+	  2 * VTD_KT_SZ_4K, VTD_KDUMP_MEM_OTHER },
+	{ "first data GiB", VTD_KT_DATA, VTD_KT_SZ_1G, VTD_KDUMP_MEM_OLD_RAM },
+	{ "across adjacent ranges", VTD_KT_DATA + VTD_KT_SZ_1G, VTD_KT_SZ_1G,
+	  VTD_KDUMP_MEM_OLD_RAM },
+	{ "split point", VTD_KT_DATA_SPLIT - 1, 2, VTD_KDUMP_MEM_OLD_RAM },
+	{ "all data RAM", VTD_KT_DATA, 2 * VTD_KT_SZ_1G, VTD_KDUMP_MEM_OLD_RAM },
+	{ "data RAM and a kdump byte", VTD_KT_DATA, 2 * VTD_KT_SZ_1G + 1,
+	  VTD_KDUMP_MEM_KDUMP },
+	{ "into kdump data", VTD_KT_DATA_KDUMP - VTD_KT_SZ_4K, 2 * VTD_KT_SZ_4K,
+	  VTD_KDUMP_MEM_KDUMP },
+	{ "after kdump data (unmapped)", VTD_KT_DATA_KDUMP_END + 1, VTD_KT_SZ_4K,
+	  VTD_KDUMP_MEM_OTHER },
+	{ "MMIO", VTD_KT_MMIO, VTD_KT_SZ_4K, VTD_KDUMP_MEM_OTHER },
+	{ "below everything", 0, VTD_KT_SZ_4K, VTD_KDUMP_MEM_OTHER },
+	{ "empty range", VTD_KT_DATA, 0, VTD_KDUMP_MEM_OTHER },
+	{ "wraps around", U64_MAX - VTD_KT_SZ_4K + 1, 2 * VTD_KT_SZ_4K,
+	  VTD_KDUMP_MEM_OTHER },
+	{ "last page of the address space", U64_MAX - VTD_KT_SZ_4K + 1,
+	  VTD_KT_SZ_4K, VTD_KDUMP_MEM_OTHER },
+	{ "whole address space", 0, U64_MAX, VTD_KDUMP_MEM_KDUMP },
+};
+
+#define VTD_KT_NR_CLASSIFY	ARRAY_SIZE(vtd_kt_classify_cases)
+
+static inline bool vtd_kt_check_classify(const struct vtd_kt_mem *m,
+					 const struct vtd_kt_classify_case *c,
+					 char *err, size_t len)
+{
+	enum vtd_kdump_mem got = vtd_kdump_classify(&m->map, c->phys, c->size);
+	enum vtd_kdump_mem ref = vtd_kt_naive_classify(m, c->phys, c->size);
+
+	if (got == c->want && ref == c->want)
+		return true;
+	snprintf(err, len, "classify %s: got %d, reference %d, expected %d",
+		 c->name, got, ref, c->want);
+	return false;
+}
+
+#define VTD_KT_RUNS_ADDS	6
+#define VTD_KT_RUNS_MAX		4
+
+struct vtd_kt_runs_case {
+	const char *name;
+	unsigned int max;
+	unsigned int nr_add;
+	struct vtd_kdump_range add[VTD_KT_RUNS_ADDS];	/* start, size */
+	unsigned int nr;
+	bool overflow;
+	struct vtd_kdump_range want[VTD_KT_RUNS_MAX];
+};
+
+static const struct vtd_kt_runs_case vtd_kt_runs_cases[] = {
+	{ "contiguous leaves make one run", 4, 3,
+	  { { 0x1000, 0x1000 }, { 0x2000, 0x1000 }, { 0x3000, 0x200000 } },
+	  1, false, { { 0x1000, 0x202fff } } },
+	{ "a gap opens a run", 4, 3,
+	  { { 0x1000, 0x1000 }, { 0x3000, 0x1000 }, { 0x4000, 0x1000 } },
+	  2, false, { { 0x1000, 0x1fff }, { 0x3000, 0x4fff } } },
+	{ "overflow extends the last run", 1, 3,
+	  { { 0x1000, 0x1000 }, { 0x10000, 0x1000 }, { 0x20000, 0x1000 } },
+	  1, true, { { 0x1000, 0x20fff } } },
+	{ "overflow with no room at all", 0, 1, { { 0x1000, 0x1000 } },
+	  0, true, { } },
+	{ "empty ranges are ignored", 4, 2, { { 0x1000, 0 }, { 0x5000, 0 } },
+	  0, false, { } },
+	{ "range inside the last run", 4, 2,
+	  { { 0x1000, 0x3000 }, { 0x2000, 0x1000 } },
+	  1, false, { { 0x1000, 0x3fff } } },
+	{ "range ending at the top", 4, 2,
+	  { { 0x1000, 0x1000 }, { U64_MAX - 0xfff, 0x1000 } },
+	  2, false, { { 0x1000, 0x1fff }, { U64_MAX - 0xfff, U64_MAX } } },
+	{ "size that wraps is clamped", 4, 1, { { U64_MAX - 0xfff, 0x2000 } },
+	  1, false, { { U64_MAX - 0xfff, U64_MAX } } },
+	{ "exactly max runs", 2, 2,
+	  { { 0x1000, 0x1000 }, { 0x3000, 0x1000 } },
+	  2, false, { { 0x1000, 0x1fff }, { 0x3000, 0x3fff } } },
+};
+
+#define VTD_KT_NR_RUNS_CASES	ARRAY_SIZE(vtd_kt_runs_cases)
+
+static inline bool vtd_kt_check_runs_case(const struct vtd_kt_runs_case *c,
+					  char *err, size_t len)
+{
+	struct vtd_kdump_range r[VTD_KT_RUNS_MAX] = { };
+	struct vtd_kdump_runs runs = { .r = r, .max = c->max };
+	unsigned int i;
+
+	for (i = 0; i < c->nr_add; i++)
+		vtd_kdump_runs_add(&runs, c->add[i].start, c->add[i].end);
+	if (runs.nr != c->nr || runs.overflow != c->overflow) {
+		snprintf(err, len, "runs %s: %u runs overflow %d, expected %u %d",
+			 c->name, runs.nr, runs.overflow, c->nr, c->overflow);
+		return false;
+	}
+	for (i = 0; i < c->nr; i++) {
+		if (r[i].start != c->want[i].start || r[i].end != c->want[i].end) {
+			snprintf(err, len, "runs %s: run %u is [%#llx, %#llx]",
+				 c->name, i, (unsigned long long)r[i].start,
+				 (unsigned long long)r[i].end);
+			return false;
+		}
+	}
+	return true;
+}
+
+static inline bool vtd_kt_check_memmap_valid(char *err, size_t len)
+{
+	static const struct vtd_kdump_range sorted[] = {
+		{ 0x1000, 0x1fff }, { 0x2000, 0x2fff }, { 0x9000, 0x9000 },
+	};
+	static const struct vtd_kdump_range unsorted[] = {
+		{ 0x9000, 0x9fff }, { 0x1000, 0x1fff },
+	};
+	static const struct vtd_kdump_range overlap[] = {
+		{ 0x1000, 0x2fff }, { 0x2000, 0x3fff },
+	};
+	static const struct vtd_kdump_range inverted[] = { { 0x2000, 0x1000 } };
+	struct vtd_kdump_memmap m = { };
+
+	if (!vtd_kdump_memmap_valid(&m))
+		goto fail;
+	m.old_ram = sorted;
+	m.nr_old_ram = ARRAY_SIZE(sorted);
+	if (!vtd_kdump_memmap_valid(&m))
+		goto fail;
+	m.kdump_ram = unsorted;
+	m.nr_kdump_ram = ARRAY_SIZE(unsorted);
+	if (vtd_kdump_memmap_valid(&m))
+		goto fail;
+	m.kdump_ram = overlap;
+	m.nr_kdump_ram = ARRAY_SIZE(overlap);
+	if (vtd_kdump_memmap_valid(&m))
+		goto fail;
+	m.kdump_ram = inverted;
+	m.nr_kdump_ram = ARRAY_SIZE(inverted);
+	if (vtd_kdump_memmap_valid(&m))
+		goto fail;
+	return true;
+fail:
+	snprintf(err, len, "vtd_kdump_memmap_valid() misjudged a map");
+	return false;
+}
+
+static inline bool vtd_kt_check_reason_strs(char *err, size_t len)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < VTD_KDUMP_NR_REASONS; i++) {
+		const char *s = vtd_kdump_reason_str(i);
+
+		if (!s || !strcmp(s, "unknown")) {
+			snprintf(err, len, "reason %u has no string", i);
+			return false;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(s, vtd_kdump_reason_str(j))) {
+				snprintf(err, len, "reasons %u and %u share \"%s\"",
+					 j, i, s);
+				return false;
+			}
+		}
+	}
+	if (strcmp(vtd_kdump_reason_str(VTD_KDUMP_NR_REASONS), "unknown")) {
+		snprintf(err, len, "out-of-range reason has a string");
+		return false;
+	}
+	return true;
+}
+
+/* Walk the standard world of @kind once, with @budget, A's record in @a */
+static inline bool vtd_kt_walk_std(enum vtd_kt_kind kind, u8 *buf,
+				   struct vtd_kt_mem *m, struct vtd_kt_world *w,
+				   struct vtd_kt_run *r, u64 budget, u32 gen,
+				   const struct vtd_kt_rec **a)
+{
+	unsigned int na, i;
+
+	vtd_kt_mem_init(m, buf, VTD_KT_BUF_PAGES);
+	vtd_kt_mem_add_data(m);
+	if (!vtd_kt_build_world(m, w, kind))
+		return false;
+	vtd_kt_run_init(r, m, &w->hw);
+	r->w.budget = budget;
+	if (gen) {
+		/* stale stamps that would match if the wrap were not handled */
+		r->visited.gen = gen;
+		for (i = 0; i < ARRAY_SIZE(r->gens); i++) {
+			r->gens[i] = 1;
+			r->slots[i] = w->top_a;
+		}
+	}
+	vtd_kt_run_walk(r, w->root);
+	*a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	return !r->failures && !r->root_ret && na == 1;
+}
+
+/* The budget is exact: as many pages as the tree has pass, one less fails */
+static inline bool vtd_kt_check_budget_exact(enum vtd_kt_kind kind, u8 *buf,
+					     struct vtd_kt_mem *m,
+					     struct vtd_kt_world *w,
+					     struct vtd_kt_run *r,
+					     char *err, size_t len)
+{
+	const struct vtd_kt_rec *a;
+	u64 pages;
+
+	if (!vtd_kt_kinds[kind].levels)
+		return true;
+	if (!vtd_kt_walk_std(kind, buf, m, w, r, VTD_KT_BUDGET, 0, &a))
+		goto fail;
+	pages = w->table_pages_a;
+	if (!vtd_kt_walk_std(kind, buf, m, w, r, pages, 0, &a) ||
+	    a->reason != VTD_KDUMP_OK || a->table_pages != pages)
+		goto fail;
+	if (!vtd_kt_walk_std(kind, buf, m, w, r, pages - 1, 0, &a) ||
+	    a->reason != VTD_KDUMP_BUDGET || a->table_pages != pages - 1)
+		goto fail;
+	return true;
+fail:
+	snprintf(err, len, "budget on %s: %s", vtd_kt_kinds[kind].name,
+		 r->failures ? r->why : "wrong verdict");
+	return false;
+}
+
+/* Generation wrap-around clears the visited set */
+static inline bool vtd_kt_check_visited_wrap(enum vtd_kt_kind kind, u8 *buf,
+					     struct vtd_kt_mem *m,
+					     struct vtd_kt_world *w,
+					     struct vtd_kt_run *r,
+					     char *err, size_t len)
+{
+	const struct vtd_kt_rec *a;
+
+	if (!vtd_kt_kinds[kind].levels)
+		return true;
+	if (vtd_kt_walk_std(kind, buf, m, w, r, VTD_KT_BUDGET, U32_MAX, &a) &&
+	    a->reason == VTD_KDUMP_OK && a->leaves == VTD_KT_A_LEAVES &&
+	    r->visited.gen == 2)
+		return true;
+	snprintf(err, len, "visited wrap on %s: %s", vtd_kt_kinds[kind].name,
+		 r->failures ? r->why : "wrong verdict");
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Random trees                                                        */
+/* ------------------------------------------------------------------ */
+
+static inline u64 vtd_kt_rand(u64 *s)
+{
+	/* xorshift64* */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+#define VTD_KT_RAND_PAGES	256
+
+/*
+ * Build a random world: one device of a random kind with up to
+ * VTD_KT_MAX_LEAVES / 2 random leaves, some of them into kdump RAM or MMIO.
+ * Fills @want (the valid leaves, in IOVA order) and *@nr_bad.
+ */
+static inline unsigned int vtd_kt_random_world(struct vtd_kt_mem *m,
+					       struct vtd_kt_world *w, u64 seed,
+					       struct vtd_kt_leaf *want,
+					       unsigned int *nr_bad)
+{
+	enum vtd_kt_kind kind = vtd_kt_rand(&seed) % VTD_KT_NR_KINDS;
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	bool fl = k->format == VTD_KDUMP_FMT_FIRST_LEVEL;
+	struct vtd_kt_dev_build d = {
+		VTD_KT_BUS_A, VTD_KT_DEVFN_A, VTD_KT_DID_A, 0,
+	};
+	unsigned int n = vtd_kt_rand(&seed) % (VTD_KT_MAX_LEAVES / 2);
+	u64 limit, iova = 0;
+	unsigned int i, nr = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	vtd_kt_default_hw(&w->hw, k->scalable);
+	if (vtd_kt_rand(&seed) & 1)
+		w->hw.sllps = 0;
+	if (vtd_kt_rand(&seed) & 1)
+		w->hw.fl1gp = false;
+	w->root = vtd_kt_alloc(m);
+	d.rid_pasid = k->scalable ? vtd_kt_rand(&seed) % 4096 : 0;
+	vtd_kt_build_dev(m, w->root, kind, &d);
+	w->ctx_a = d.ctx;
+	w->top_a = d.top;
+	*nr_bad = 0;
+	if (!k->levels)
+		return 0;
+	/* first level: lower half only */
+	limit = BIT_ULL(vtd_kt_shift(k->levels) + VTD_KDUMP_LEVEL_STRIDE -
+			(fl ? 1 : 0));
+
+	for (i = 0; i < n; i++) {
+		u64 r = vtd_kt_rand(&seed);
+		u64 size = (r & 7) == 0 ? VTD_KT_SZ_1G :
+			   (r & 7) < 3 ? VTD_KT_SZ_2M : VTD_KT_SZ_4K;
+		struct vtd_kt_leaf l;
+		unsigned int kind_of_target = (r >> 8) & 15;
+
+		/* a gap, or none: contiguous leaves must coalesce */
+		if ((r >> 4) & 1)
+			iova += ((r >> 12) & 0xff) << (((r >> 20) & 1) ? 21 : 12);
+		iova = (iova + size - 1) & ~(size - 1);
+		if (iova + size > limit || iova + size < iova)
+			break;
+		l.iova = iova;
+		l.size = size;
+		l.prot = 1 + (r >> 24) % 3;
+		l.phys = (VTD_KT_DATA + ((r >> 32) % (2 * VTD_KT_SZ_1G))) &
+			 ~(size - 1);
+		if (kind_of_target == 0)
+			l.phys = VTD_KT_DATA_KDUMP;
+		else if (kind_of_target == 1)
+			l.phys = VTD_KT_MMIO;
+		iova += size;
+		vtd_kt_install(m, fl, d.top, k->levels, &l, NULL);
+		if (fl)		/* first level: present means readable */
+			l.prot |= VTD_SL_R;
+		if (l.phys == VTD_KT_DATA_KDUMP || l.phys == VTD_KT_MMIO ||
+		    (size == VTD_KT_SZ_2M && !fl &&
+		     !(w->hw.sllps & VTD_SLLPS_2M)) ||
+		    (size == VTD_KT_SZ_1G &&
+		     !(fl ? w->hw.fl1gp : (w->hw.sllps & VTD_SLLPS_1G)))) {
+			(*nr_bad)++;
+			continue;
+		}
+		want[nr++] = l;
+	}
+	return nr;
+}
+
+/*
+ * Corrupt @n random qwords of the allocated pages: bit flips, pointers to
+ * random buffer pages (loops, aliases), garbage, new present bits.
+ */
+static inline void vtd_kt_corrupt_random(struct vtd_kt_mem *m, u64 *s,
+					 unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && m->next; i++) {
+		u64 r = vtd_kt_rand(s);
+		unsigned int pg = r % m->next;
+		unsigned int q = (r >> 16) % (VTD_KDUMP_PAGE_SIZE / sizeof(u64));
+		u64 *p = (u64 *)(m->buf + pg * VTD_KDUMP_PAGE_SIZE) + q;
+
+		switch ((r >> 32) & 3) {
+		case 0:
+			*p ^= BIT_ULL((r >> 40) % 64);
+			break;
+		case 1:
+			*p = (*p & ~GENMASK_ULL(51, 12)) |
+			     vtd_kt_page_phys(m, (r >> 40) % m->nr_pages);
+			break;
+		case 2:
+			*p = vtd_kt_rand(s);
+			break;
+		default:
+			*p |= VTD_SL_R | VTD_SL_W;
+			break;
+		}
+	}
+}
+
+/* Did the walk report exactly the leaves in @want? */
+static inline bool vtd_kt_same_leaves(const struct vtd_kt_run *r,
+				      const struct vtd_kt_leaf *want,
+				      unsigned int nr)
+{
+	unsigned int i;
+
+	if (r->nr_leaves != nr)
+		return false;
+	for (i = 0; i < nr; i++)
+		if (r->leaves[i].iova != want[i].iova ||
+		    r->leaves[i].phys != want[i].phys ||
+		    r->leaves[i].size != want[i].size ||
+		    r->leaves[i].prot != want[i].prot)
+			return false;
+	return true;
+}
+
+/*
+ * One property-test seed: a clean random tree must be walked exactly, the
+ * same tree corrupted must keep every safety property.  @buf holds
+ * VTD_KT_RAND_PAGES pages.  Return: true if both held.
+ */
+static inline bool vtd_kt_check_random_seed(u64 seed, u8 *buf,
+					    struct vtd_kt_mem *m,
+					    struct vtd_kt_world *w,
+					    struct vtd_kt_run *r,
+					    struct vtd_kt_leaf *want,
+					    char *err, size_t len)
+{
+	const struct vtd_kt_rec *a;
+	unsigned int nr, nr_bad, na;
+	u64 s = seed * 0x9e3779b97f4a7c15ULL;
+
+	vtd_kt_mem_init(m, buf, VTD_KT_RAND_PAGES);
+	vtd_kt_mem_add_data(m);
+	nr = vtd_kt_random_world(m, w, s, want, &nr_bad);
+	if (m->full)
+		return true;	/* too big for the buffer: not a verdict */
+	vtd_kt_run_init(r, m, &w->hw);
+	vtd_kt_run_walk(r, w->root);
+	a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	if (r->failures || r->root_ret || na != 1 ||
+	    a->reason != VTD_KDUMP_OK || a->leaves != nr ||
+	    a->rejected != nr_bad || !vtd_kt_same_leaves(r, want, nr)) {
+		snprintf(err, len, "seed %llu (%s): %s, %s, %llu/%u ok, %llu/%u bad",
+			 (unsigned long long)seed, vtd_kt_kinds[w->kind].name,
+			 r->failures ? r->why : "-",
+			 na == 1 ? vtd_kdump_reason_str(a->reason) : "records?",
+			 na ? (unsigned long long)a->leaves : 0ULL, nr,
+			 na ? (unsigned long long)a->rejected : 0ULL, nr_bad);
+		return false;
+	}
+
+	vtd_kt_corrupt_random(m, &s, 1 + vtd_kt_rand(&s) % 8);
+	vtd_kt_run_init(r, m, &w->hw);
+	r->w.budget = 1 + vtd_kt_rand(&s) % 64;
+	vtd_kt_run_walk(r, w->root);
+	if (r->failures) {
+		snprintf(err, len, "seed %llu (%s): corrupted tree: %s",
+			 (unsigned long long)seed, vtd_kt_kinds[w->kind].name,
+			 r->why);
+		return false;
+	}
+	return true;
+}
+
+#endif /* _INTEL_IOMMU_KDUMP_WALK_TEST_H */

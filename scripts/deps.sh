@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the build, the harness and the tests need, from Debian's
+# archive (Debian 12).  Only missing packages are installed; nothing else is
+# fetched from anywhere.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+	# kernel base and build
+	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+	dwarves cpio kmod xz-utils git python3 rsync ccache
+	# crash-capture harness
+	qemu-system-x86 kexec-tools makedumpfile crash busybox-static
+	# userspace harness, fuzzing, benchmark plot
+	clang libclang-rt-14-dev gnuplot-nox
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} = 0 ]; then
+	log "all ${#PACKAGES[@]} Debian packages present"
+	exit 0
+fi
+log "installing from Debian: ${missing[*]}"
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq || die "apt-get update failed"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	die "apt-get install failed for: ${missing[*]}"
+log "installed ${#missing[@]} packages"

@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the initramfs of the vtd-kdump QEMU harness for one kernel kind.
+#
+#   scripts/initramfs.sh KIND OUTFILE
+#
+# KIND is baseline, patched (our O= builds in build/out/KIND) or debian
+# (Debian's linux-image-$DEBIAN_KVER-unsigned, optional column).
+#
+# OUTFILE (cpio.gz) holds busybox (static, with its applet links), kexec and
+# makedumpfile with the libraries ldd lists, vtdk_edu.ko built for KIND, the
+# harness /init, and in /boot the kernel image of KIND plus a smaller
+# initramfs for the kdump kernel (the same without kexec and the kernel).
+# The busybox/lib part is cached in build/initramfs/base.cpio.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
+HARNESS=$TOP/tools/testing/vtd-kdump
+CACHE=$BUILD/initramfs
+
+usage() { die "usage: $0 baseline|patched|debian OUTFILE"; }
+
+kind=${1:-}
+outfile=${2:-}
+if [ -z "$kind" ] || [ -z "$outfile" ]; then usage; fi
+
+# cpio (newc) of the files under $1, owned by root
+mkcpio() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
+}
+
+copy_bin() {		# copy_bin ROOT FILE DEST: FILE and the libraries ldd lists
+	local root=$1 file=$2 dest=$3 lib
+	install -D -m 0755 "$file" "$root$dest"
+	for lib in $(ldd "$file" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+# The part that depends on no kernel: busybox, kexec, makedumpfile, libraries.
+base_cpio() {
+	local base=$CACHE/base.cpio root bb kexec mdf stamp
+	bb=$(command -v busybox) || die "busybox missing: apt-get install busybox-static"
+	kexec=$(command -v kexec || echo /sbin/kexec)
+	mdf=$(command -v makedumpfile) || die "makedumpfile missing: apt-get install makedumpfile"
+	[ -x "$kexec" ] || die "kexec missing: apt-get install kexec-tools"
+	file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
+		ldd "$bb" 2>&1 | grep -q 'not a dynamic' || die "$bb is not static: apt-get install busybox-static"
+	stamp=$(stat -L -c '%n %s %Y' "$bb" "$kexec" "$mdf" "$0" | md5sum | cut -d' ' -f1)
+	if [ -f "$base" ] && [ "$(cat "$base.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "$base"
+		return
+	fi
+	root=$CACHE/base-root
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,boot,etc/vtdk,lib/vtdk,root}
+	install -m 0755 "$bb" "$root/bin/busybox"
+	local app
+	for app in $("$bb" --list-full); do
+		[ -e "$root/$app" ] || ln -s /bin/busybox "$root/$app"
+	done
+	copy_bin "$root" "$kexec" /sbin/kexec
+	copy_bin "$root" "$mdf" /usr/bin/makedumpfile
+	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
+	mkcpio "$root" >"$base.tmp"
+	mv "$base.tmp" "$base"
+	echo "$stamp" >"$base.stamp"
+	echo "$base"
+}
+
+# Build vtdk_edu.ko for the kind in build/mod/edu-KIND; print its path.
+build_module() {
+	local mod=$BUILD/mod/edu-$kind src out
+	mkdir -p "$mod"
+	cp "$HARNESS/edu/vtdk_edu.c" "$HARNESS/edu/Kbuild" "$mod/"
+	case "$kind" in
+	debian)
+		src=/usr/src/linux-headers-$DEBIAN_KVER
+		[ -d "$src" ] || die "$src missing: apt-get install linux-headers-$DEBIAN_KVER"
+		make -s -C "$src" M="$mod" modules >"$mod/build.log" 2>&1 ||
+			{ cat "$mod/build.log" >&2; die "vtdk_edu build failed for $kind"; }
+		;;
+	*)
+		src=$(kind_src "$kind")
+		out=$(kind_out "$kind")
+		[ -f "$out/Module.symvers" ] || die "$out/Module.symvers missing: build the $kind kernel (with modules) first"
+		make -s -C "$src" O="$out" M="$mod" modules >"$mod/build.log" 2>&1 ||
+			{ cat "$mod/build.log" >&2; die "vtdk_edu build failed for $kind"; }
+		;;
+	esac
+	echo "$mod/vtdk_edu.ko"
+}
+
+kernel_image() {
+	case "$kind" in
+	debian) echo "/boot/vmlinuz-$DEBIAN_KVER" ;;
+	*) echo "$(kind_out "$kind")/arch/x86/boot/bzImage" ;;
+	esac
+}
+
+# Debian's kernel has virtio and friends as modules: copy them (decompressed,
+# busybox insmod cannot read .ko.xz) in load order into lib/vtdk and list
+# them in etc/vtdk/modules.
+debian_modules() {
+	local root=$1 mdir=/lib/modules/$DEBIAN_KVER want m path
+	[ -d "$mdir" ] || die "$mdir missing: apt-get install linux-image-$DEBIAN_KVER-unsigned"
+	want="virtio_pci virtio_blk"
+	local order=()
+	add_mod() {
+		local name=$1 line deps d
+		line=$(grep -E "(^|/)${name//_/[_-]}\.ko(\.[a-z]+)?:" "$mdir/modules.dep" || true)
+		[ -n "$line" ] || return 0	# built in
+		deps=${line#*:}
+		for d in $deps; do
+			d=$(basename "$d")
+			add_mod "${d%%.ko*}"
+		done
+		for d in "${order[@]}"; do [ "$d" = "$name" ] && return 0; done
+		order+=("$name")
+		path=$mdir/${line%%:*}
+		case "$path" in
+		*.xz) xz -dc "$path" >"$root/lib/vtdk/$name.ko" ;;
+		*.zst) zstd -qdc "$path" >"$root/lib/vtdk/$name.ko" ;;
+		*.gz) gzip -dc "$path" >"$root/lib/vtdk/$name.ko" ;;
+		*) cp "$path" "$root/lib/vtdk/$name.ko" ;;
+		esac
+	}
+	for m in $want; do add_mod "$m"; done
+	: >"$root/etc/vtdk/modules"
+	for m in "${order[@]}"; do echo "$m.ko" >>"$root/etc/vtdk/modules"; done
+}
+
+main() {
+	local base ko image work
+	mkdir -p "$CACHE"
+	base=$(base_cpio)
+	ko=$(build_module)
+	image=$(kernel_image)
+	[ -f "$image" ] || die "$image missing: build or install the $kind kernel first"
+
+	work=$CACHE/$kind
+	rm -rf "$work"
+	mkdir -p "$work/kdump/lib/vtdk" "$work/kdump/etc/vtdk" "$work/outer/boot"
+	install -m 0755 "$HARNESS/qemu/init" "$work/kdump/init"
+	install -m 0644 "$ko" "$work/kdump/lib/vtdk/vtdk_edu.ko"
+	[ "$kind" = debian ] && debian_modules "$work/kdump"
+
+	# kdump initramfs: base + overlay, without kexec's kernel image
+	{ cat "$base"; mkcpio "$work/kdump"; } | gzip -1 >"$work/outer/boot/kdump.img"
+	cp "$image" "$work/outer/boot/vmlinuz"
+	mkdir -p "$(dirname "$outfile")"
+	{ cat "$base"; mkcpio "$work/kdump"; mkcpio "$work/outer"; } | gzip -1 >"$outfile.tmp"
+	mv "$outfile.tmp" "$outfile"
+	log "initramfs for $kind: $outfile ($(du -h "$outfile" | cut -f1); kernel $image)"
+}
+
+main

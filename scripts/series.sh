@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The upstream series, generated from the repository (never kept twice).
+#
+#   scripts/series.sh export     commits base..series of build/linux -> patches/
+#                                (for a developer who edited hooks in the tree)
+#   scripts/series.sh generate   git format-patch base..series -> out/series/
+#   scripts/series.sh check      git am out/series onto a pristine base, build
+#                                every patch in turn, checkpatch --strict each
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SERIES_OUT=$TOP/out/series
+CHECK_TREE=$BUILD/series-check
+CHECK_OUT=$OUT/series-check
+
+slug() {
+	echo "$1" | tr 'A-Z' 'a-z' | sed -e 's/[^a-z0-9]\+/-/g' -e 's/^-//' -e 's/-$//' | cut -c1-52
+}
+
+# Write patches/ and patches/series from the commits of build/linux.  New
+# files are listed on the series line; their content stays in the repo.
+export_series() {
+	local n=0 c subj files mods tmp
+	tmp=$(mktemp)
+	{
+		sed -n '/^#/p' "$TOP/patches/series"
+	} >"$tmp"
+	rm -f "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
+	for c in $(git -C "$LINUX" rev-list --reverse base..series); do
+		n=$((n + 1))
+		subj=$(git -C "$LINUX" log -1 --format=%s "$c")
+		name=$(printf '%04d-%s.patch' "$n" "$(slug "$subj")")
+		files=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=A --name-only "$c" | tr '\n' ' ')
+		mods=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=MD --name-only "$c" | tr '\n' ' ')
+		{
+			git -C "$LINUX" log -1 --format='From: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c"
+			echo "---"
+			if [ -n "$mods" ]; then
+				# shellcheck disable=SC2086
+				git -C "$LINUX" diff --stat=72 "$c^" "$c" -- $mods
+				echo
+				# shellcheck disable=SC2086
+				git -C "$LINUX" diff "$c^" "$c" -- $mods
+			fi
+		} >"$TOP/patches/$name"
+		for f in $files; do
+			cmp -s <(git -C "$LINUX" show "$c:$f") "$TOP/$f" ||
+				log "note: $f in build tree differs from the repo; the repo wins"
+		done
+		echo "$name ${files% }" >>"$tmp"
+	done
+	mv "$tmp" "$TOP/patches/series"
+	log "exported $n patches to patches/"
+}
+
+generate() {
+	rm -rf "$SERIES_OUT"
+	mkdir -p "$SERIES_OUT"
+	local n
+	n=$(git -C "$LINUX" rev-list --count base..series)
+	[ "$n" -gt 0 ] || die "the series is empty"
+	git -C "$LINUX" format-patch -q --cover-letter --subject-prefix=PATCH \
+		-o "$SERIES_OUT" base..series
+	# the cover letter's text is kept in the repo
+	local cover
+	cover=$(ls "$SERIES_OUT"/0000-cover-letter.patch)
+	python3 - "$cover" "$TOP/patches/cover-letter.txt" <<'EOF'
+import sys
+cover, text = sys.argv[1], open(sys.argv[2]).read()
+subject, _, body = text.partition("\n")
+s = open(cover).read()
+s = s.replace("*** SUBJECT HERE ***", subject.strip())
+s = s.replace("*** BLURB HERE ***", body.strip("\n"))
+open(cover, "w").write(s)
+EOF
+	for f in "$SERIES_OUT"/*.patch; do
+		case "$f" in *cover-letter*) continue ;; esac
+		grep -q '^Subject: \[PATCH [0-9]*/[0-9]*\] iommu/vt-d: ' "$f" ||
+			die "$(basename "$f"): subject must start with 'iommu/vt-d: '"
+	done
+	log "wrote $n patches and a cover letter to ${SERIES_OUT#$TOP/}/"
+	ls "$SERIES_OUT" >&2
+}
+
+# Apply the generated series onto a pristine base with git am (in build/linux,
+# on a scratch branch, so ccache serves unchanged objects), build each patch
+# (W=1 for drivers/iommu/intel, then bzImage), run checkpatch --strict on each.
+check() {
+	[ -d "$SERIES_OUT" ] || die "no series in $SERIES_OUT: run 'make series' first"
+	[ -f "$OUT/patched/.config" ] || die "build the patched kernel first (its .config is reused)"
+	local fails=0 p n=0 start name
+	checkout_rev base
+	git -C "$LINUX" checkout -q -B series-check base
+	mkdir -p "$CHECK_OUT"
+	cp "$OUT/patched/.config" "$CHECK_OUT/.config"
+	setup_ccache
+	for p in "$SERIES_OUT"/0*-*.patch; do
+		case "$p" in *cover-letter*) continue ;; esac
+		n=$((n + 1))
+		name=$(basename "$p")
+		if ! git -C "$LINUX" "${GIT_IDENT[@]}" am -q "$p" >"$CHECK_OUT/am-$n.log" 2>&1; then
+			echo "FAIL: series: $name does not apply with git am"
+			git -C "$LINUX" am --abort 2>/dev/null || true
+			fails=$((fails + 1))
+			break
+		fi
+		if (cd "$LINUX" && ./scripts/checkpatch.pl --strict --quiet "$p") >"$CHECK_OUT/checkpatch-$n.log" 2>&1; then
+			echo "PASS: series: $name: checkpatch --strict clean"
+		else
+			echo "FAIL: series: $name: checkpatch --strict"
+			cat "$CHECK_OUT/checkpatch-$n.log"
+			fails=$((fails + 1))
+		fi
+		start=$(date +%s)
+		make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
+		if make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 \
+			drivers/iommu/intel/ >"$CHECK_OUT/build-$n.log" 2>&1 &&
+			make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" \
+				bzImage >>"$CHECK_OUT/build-$n.log" 2>&1; then
+			if grep -q 'drivers/iommu/intel/.*warning:' "$CHECK_OUT/build-$n.log"; then
+				echo "FAIL: series: $name: W=1 warnings in drivers/iommu/intel"
+				grep 'warning:' "$CHECK_OUT/build-$n.log" | head
+				fails=$((fails + 1))
+			else
+				echo "PASS: series: $name: builds (W=1 drivers/iommu/intel/, bzImage) in $(($(date +%s) - start)) s"
+			fi
+		else
+			echo "FAIL: series: $name: build failed, see $CHECK_OUT/build-$n.log"
+			grep -E 'error' "$CHECK_OUT/build-$n.log" | head
+			fails=$((fails + 1))
+		fi
+	done
+	if [ "$(git -C "$LINUX" rev-parse HEAD^{tree})" = "$(git -C "$LINUX" rev-parse series^{tree})" ]; then
+		echo "PASS: series: git am of out/series reproduces the build tree"
+	else
+		echo "FAIL: series: git am of out/series differs from the build tree"
+		fails=$((fails + 1))
+	fi
+	checkout_rev series
+	[ "$fails" = 0 ]
+}
+
+case "${1:-}" in
+export) export_series ;;
+generate) generate ;;
+check) check ;;
+*) die "usage: $0 export | generate | check" ;;
+esac

@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of vtd-kdump, in the order a failure is cheapest to find:
+# userspace walker tests and a bounded fuzz pass, the two kernels, the
+# upstream series (git am, per-patch build, checkpatch), KUnit, the QEMU
+# crash-capture scenarios.  Each check prints one PASS:/FAIL: line; the last
+# line is "N passed, N failed" and the exit status is non-zero on failure.
+#
+# Environment: QUICK=1 skips the per-patch series build and kunit.py run;
+# FUZZ_SECONDS (default 60) bounds the fuzz pass.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOG=$BUILD/test-all.log
+mkdir -p "$BUILD"
+: >"$LOG"
+passed=0
+failed=0
+T0=$(date +%s)
+
+count() {
+	local line
+	while IFS= read -r line; do
+		echo "$line" | tee -a "$LOG"
+		case "$line" in
+		PASS:*) passed=$((passed + 1)) ;;
+		FAIL:*) failed=$((failed + 1)) ;;
+		esac
+	done
+}
+
+# step NAME CMD...: run CMD, one PASS/FAIL line for the step as a whole
+step() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s)
+	echo ">>> $name" >&2
+	"$@" >"$BUILD/step-${name// /_}.log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		echo "PASS: $name ($(($(date +%s) - start)) s)"
+	else
+		echo "FAIL: $name (exit $rc, log: build/step-${name// /_}.log)"
+		tail -n 15 "$BUILD/step-${name// /_}.log" | sed 's/^/    /'
+	fi
+	return $rc
+}
+
+# suite NAME CMD...: run CMD that prints PASS:/FAIL: lines itself
+suite() {
+	local name=$1
+	shift
+	echo ">>> $name" >&2
+	"$@" 2>"$BUILD/suite-${name// /_}.err"
+	local rc=$?
+	[ $rc = 0 ] || echo "FAIL: $name exited $rc (stderr: build/suite-${name// /_}.err)"
+}
+
+# userspace harness: its per-test lines, then its own summary
+userspace() {
+	make -s -C "$TOP/tools/testing/vtd-kdump/userspace" test 2>&1 |
+		grep -E '^(PASS|FAIL):'
+	return "${PIPESTATUS[0]}"
+}
+
+count < <({
+	step "deps" "$TOP/scripts/deps.sh"
+	suite "userspace tests" userspace
+	step "fuzz (bounded)" make -s -C "$TOP/tools/testing/vtd-kdump/userspace" fuzz-short \
+		FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+	step "bench (CI size)" make -s -C "$TOP/tools/testing/vtd-kdump/userspace" bench-ci
+	if step "kernel tree" "$TOP/scripts/kernel.sh" tree; then
+		step "baseline kernel build" "$TOP/scripts/kernel.sh" build baseline
+		step "patched kernel build" "$TOP/scripts/kernel.sh" build patched
+		if step "series generate" "$TOP/scripts/series.sh" generate && [ "${QUICK:-0}" != 1 ]; then
+			suite "series check" "$TOP/scripts/series.sh" check
+		fi
+		suite "kunit boot" "$TOP/scripts/kunit.sh" boot
+		[ "${QUICK:-0}" = 1 ] || suite "kunit run" "$TOP/scripts/kunit.sh" run
+		suite "qemu scenarios" "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh" \
+			--kernels "baseline patched" --check
+	fi
+} 2>&1)
+
+echo "total time: $(($(date +%s) - T0)) s" | tee -a "$LOG"
+echo "$passed passed, $failed failed" | tee -a "$LOG"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # keys of result.env, which is sourced
+#
+# Read what one run of run-qemu.sh left in DIR and append the facts to
+# DIR/result.env (KEY=value, sourceable).  It records what the logs and the
+# dump show; it expects nothing.
+#
+#   analyze.sh DIR
+#
+# Keys (besides those run-qemu.sh wrote):
+#   status          ok | hang | no-primary | primary-error | no-kdump-boot |
+#                   kdump-panic | kdump-error
+#   roundtrip       primary's DMA round trip through edu (ok | ...)
+#   bdf old_iova old_pa pt_walk   edu and its mapping in the primary
+#   corrupt         what the primary damaged before the panic (S3*)
+#   kdump_boot      yes | no;  kdump_boot_s: kdump printk time of "Run /init"
+#   tables_copied   kdump kernel logged "Copied translation tables"
+#   dmar_faults     DMAR fault records in the kdump kernel's log
+#   drhd_fault_irqs "DRHD: handling fault status" lines in the kdump log
+#   qemu_vtd_msgs   lines QEMU's VT-d model printed (vtd_...)
+#   stale_dma       done | timeout | busy | none (kdump's edu DMA to old_iova)
+#   w_<watch>       before>after for old_buf, iova_as_pa, check_pa, new_buf
+#   landed          where the stale DMA landed: old-buffer, new-buffer,
+#                   kdump-memory, dropped (comma separated), '-' if none sent
+#   kdump_mem_written  yes | no
+#   new_iova iova_reused   S2: new buffer's IOVA, equal to the old one?
+#   quarantine_lines edu_quarantined kdump_summary   lines of the patched kernel
+#   dump_captured   yes | no (makedumpfile -R rebuilt a dump from the disk)
+#   dump_verified   yes | no | n/a (crash/dmesg shows the panic, and the old
+#                   buffer page in the dump matches what the kdump kernel saw)
+#   dump_old_buf    content of the old buffer page in the dump
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../../../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+dir=${1:?usage: analyze.sh DIR}
+env=$dir/result.env
+# shellcheck disable=SC1090
+. "$env"
+
+put() {			# put KEY VALUE
+	local v=${2//\'/}
+	printf "%s='%s'\n" "$1" "$v" >>"$env"
+}
+
+tr -d '\r' <"$dir/console.log" >"$dir/console.clean"
+# The kdump kernel's log starts at the second "Linux version" banner.
+split=$(grep -n 'Linux version ' "$dir/console.clean" | sed -n '2s/:.*//p')
+if [ -n "$split" ]; then
+	head -n $((split - 1)) "$dir/console.clean" >"$dir/primary.log"
+	tail -n +"$split" "$dir/console.clean" >"$dir/kdump.log"
+else
+	cp "$dir/console.clean" "$dir/primary.log"
+	: >"$dir/kdump.log"
+fi
+rm -f "$dir/console.clean"
+P=$dir/primary.log
+K=$dir/kdump.log
+
+# value of key K on the last VTDK-RESULT line of file F that has it
+rv() {
+	grep -o 'VTDK-RESULT .*' "$2" | grep -o "\(^\| \)$1=[^ ]*" | tail -n 1 | sed "s/^ *$1=//; s/\"//g"
+}
+
+roundtrip=$(rv roundtrip "$P")
+put roundtrip "${roundtrip:-none}"
+put bdf "$(rv bdf "$P")"
+put old_iova "$(rv old_iova "$P")"
+old_pa=$(rv old_pa "$P")
+put old_pa "$old_pa"
+walk=$(grep -o 'VTDK-RESULT walk=.*' "$P" | tail -n 1)
+if [ -n "$walk" ]; then
+	put pt_walk "sm=$(rv sm "$P"),levels=$(rv levels "$P"),leaf_ok=$(rv leaf_matches_pa "$P")"
+else
+	put pt_walk "$(rv walk_error "$P")"
+fi
+corrupt=$(grep -o 'VTDK-RESULT corrupt=[^ ]*' "$P" | sort -u | sed 's/.*=//' | tr '\n' ',' | sed 's/,$//')
+put corrupt "${corrupt:--}"
+primary_error=$(grep -o 'VTDK-ERROR .*' "$P" | head -n 1)
+put primary_error "$primary_error"
+
+kdump_boot=no
+[ -s "$K" ] && kdump_boot=yes
+put kdump_boot $kdump_boot
+put kdump_boot_s "$(grep -m1 'Run /init as init process' "$K" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')"
+put tables_copied "$(grep -q 'Copied translation tables from previous kernel' "$K" && echo yes || echo no)"
+put dmar_faults "$(grep -cE 'DMAR: \[(DMA (Read|Write)|INTR-REMAP)' "$K")"
+put drhd_fault_irqs "$(grep -c 'DRHD: handling fault status' "$K")"
+put qemu_vtd_msgs "$(grep -cE 'qemu-system-x86_64: .*vtd' "$dir/console.log")"
+put qemu_errors "$(grep -E 'qemu-system-x86_64: |hardware error' "$dir/console.log" | grep -v vtd | head -n 1)"
+
+stale=$(rv stale_dma "$K")
+put stale_dma "${stale:-none}"
+landed=()
+kmem=no
+declare -A wb wa wr
+while read -r line; do
+	name=$(echo "$line" | grep -o 'watch=[^ ]*' | cut -d= -f2)
+	wb[$name]=$(echo "$line" | grep -o 'before=[^ ]*' | cut -d= -f2)
+	wa[$name]=$(echo "$line" | grep -o 'after=[^ ]*' | cut -d= -f2)
+	wr[$name]=$(echo "$line" | grep -o 'kdump_ram=[^ ]*' | cut -d= -f2)
+	put "w_$name" "${wb[$name]}>${wa[$name]}"
+done < <(grep -o 'VTDK-RESULT watch=.*' "$K")
+if [ "${wa[old_buf]:-}" = stale ] && [ "${wb[old_buf]:-}" != stale ]; then
+	landed+=(old-buffer)
+fi
+if [ -n "${wa[new_buf]:-}" ] && [ "${wa[new_buf]}" != new ]; then
+	landed+=(new-buffer)
+fi
+for w in iova_as_pa check_pa; do
+	if [ "${wr[$w]:-0}" = 1 ] && [ "${wa[$w]:-}" != "${wb[$w]:-}" ]; then
+		kmem=yes
+	fi
+done
+[ $kmem = yes ] && landed+=(kdump-memory)
+if [ "${stale:-none}" = none ]; then
+	landed_s=-
+elif [ ${#landed[@]} -eq 0 ]; then
+	landed_s=dropped
+else
+	landed_s=$(IFS=,; echo "${landed[*]}")
+fi
+put kdump_mem_written $kmem
+put new_iova "$(rv new_iova "$K")"
+put iova_reused "$(rv iova_reused "$K")"
+
+bdf=$(rv bdf "$P")
+put quarantine_lines "$(grep -cE 'kdump: .*quarantined' "$K")"
+if [ -n "$bdf" ] && grep -E 'kdump: .*quarantined' "$K" | grep -q "$bdf"; then
+	put edu_quarantined yes
+else
+	put edu_quarantined no
+fi
+put kdump_summary "$(grep -E 'DMAR: .*kdump:' "$K" | grep -v quarantined | tail -n 1 | sed 's/^\[[ 0-9.]*\] *//')"
+
+# status
+kpanic=$(grep -m1 -E 'Kernel panic|BUG: |Oops|general protection fault' "$K" | sed 's/^\[[ 0-9.]*\] *//')
+put kdump_panic "$kpanic"
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	status=hang
+elif ! grep -q 'VTDK-RESULT role=primary' "$P"; then
+	status=no-primary
+elif [ -n "$primary_error" ]; then
+	status=primary-error
+elif [ $kdump_boot = no ]; then
+	status=no-kdump-boot
+elif [ -n "$kpanic" ]; then
+	status=kdump-panic
+elif ! grep -q 'VTDK-RESULT role=kdump .*end' "$K"; then
+	status=kdump-error
+else
+	status=ok
+fi
+put status $status
+
+# the dump
+dump_rc=$(rv dump_rc "$K")
+put dump_rc "${dump_rc:-none}"
+captured=no
+verified=n/a
+dump_old=
+if [ "$dump_requested" = 1 ] && [ "${dump_rc:-}" = 0 ]; then
+	if [ -f "$dir/disk.img" ]; then
+		rm -f "$dir/vmcore"
+		makedumpfile -R "$dir/vmcore" <"$dir/disk.img" >"$dir/makedumpfile-R.log" 2>&1 &&
+			[ -s "$dir/vmcore" ] && rm -f "$dir/disk.img"
+	fi
+	[ -s "$dir/vmcore" ] && captured=yes
+fi
+expect_old=${wa[old_buf]:-old}
+if [ $captured = yes ]; then
+	verified=no
+	case "$kind" in
+	debian)
+		# no vmlinux with debug info: dmesg from VMCOREINFO, page from the
+		# dump file itself
+		makedumpfile --dump-dmesg "$dir/vmcore" "$dir/dmesg.txt" >"$dir/dmesg.log" 2>&1
+		dump_old=$("$HERE/dumppage.py" "$dir/vmcore" "$old_pa" 2>"$dir/dumppage.log")
+		grep -qE 'sysrq: Trigger a crash|Kernel panic - not syncing: sysrq' "$dir/dmesg.txt" 2>/dev/null &&
+			[ "$dump_old" = "$expect_old" ] && verified=yes
+		;;
+	*)
+		vmlinux=$BUILD/out/$kind/vmlinux
+		# crash 8.0.2 (Debian 12) predates 6.12: its full start-up (slab,
+		# modules, tasks) fails or aborts on these kernels, so use its
+		# minimal mode (log, rd, sym) and take the KASLR offset from
+		# VMCOREINFO
+		printf 'log\nrd -p -64 %s 256\nexit\n' "$old_pa" |
+			timeout 120 crash -s --minimal --kaslr auto \
+				"$vmlinux" "$dir/vmcore" >"$dir/crash.out" 2>&1
+		dump_old=$(awk '/^ *[0-9a-f]+: +[0-9a-f]+/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9a-f]+$/ && length($i) == 16) print $i }' "$dir/crash.out" |
+			"$HERE/pattern.awk")
+		grep -qE 'sysrq: Trigger a crash|Kernel panic - not syncing: sysrq' "$dir/crash.out" &&
+			[ "$dump_old" = "$expect_old" ] && verified=yes
+		;;
+	esac
+	# independent of crash: read the page from the dump file directly
+	put dump_old_buf_raw "$("$HERE/dumppage.py" "$dir/vmcore" "$old_pa" 2>>"$dir/dumppage.log")"
+	# the stale DMA may have reached the old buffer only in the dump's view
+	if [ "$dump_old" = stale ] && [[ ",$landed_s," != *,old-buffer,* ]] && [ "${wb[old_buf]:-old}" != stale ]; then
+		[ "$landed_s" = dropped ] && landed_s=old-buffer || landed_s="$landed_s,old-buffer"
+	fi
+fi
+put landed "$landed_s"
+put dump_captured $captured
+put dump_verified $verified
+put dump_old_buf "${dump_old:-}"

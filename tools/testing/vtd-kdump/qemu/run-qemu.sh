@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # keys of result.env, which is sourced
+#
+# One crash-capture run of the vtd-kdump harness under QEMU (TCG).
+#
+#   run-qemu.sh [options] KIND SCENARIO
+#
+#   KIND       baseline | patched | debian
+#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture
+#   --variant V    legacy (default) | sm (x-scalable-mode=on) | aw48 (aw-bits=48)
+#                  | cm (caching-mode=on); combine with '+', e.g. sm+aw48
+#   --timeout S    hard limit for the whole run (default 240 s; debian 400 s)
+#   --no-dump      do not write/verify the dump
+#   --initramfs F  use F instead of building build/scenarios/KIND/initramfs.cpio.gz
+#   --mem M        guest RAM (default 2G); --crashkernel C (default 256M)
+#
+# Output: build/scenarios/KIND/SCENARIO[-VARIANT]/ with console.log (everything
+# the guest and QEMU printed), primary.log / kdump.log (the console split at
+# the kdump kernel's boot), disk.img (flattened dump), vmcore (rebuilt),
+# result.env (KEY=value facts, see analyze.sh).  Exit status 0 when the run
+# ended by itself (whatever the outcome), 1 on a hang or a harness error.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../../../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+
+variant=legacy
+timeout_s=
+dump=1
+initramfs=
+mem=2G
+crashkernel=256M
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) variant=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--no-dump) dump=0; shift ;;
+	--initramfs) initramfs=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--crashkernel) crashkernel=$2; shift 2 ;;
+	-h | --help) sed -n '4,24p' "$0"; exit 0 ;;
+	-*) echo "run-qemu.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || { echo "usage: run-qemu.sh [options] KIND SCENARIO" >&2; exit 2; }
+kind=$1
+scen=$2
+DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
+
+case "$kind" in
+baseline | patched) ;;
+debian) ;;
+*) echo "run-qemu.sh: unknown kind $kind" >&2; exit 2 ;;
+esac
+case "$scen" in
+S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture) ;;
+*) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
+esac
+[ -n "$timeout_s" ] || { [ "$kind" = debian ] && timeout_s=400 || timeout_s=240; }
+
+name=$scen
+[ "$variant" = legacy ] || name=$scen-${variant//+/-}
+dir=$BUILD/scenarios/$kind/$name
+mkdir -p "$dir"
+rm -f "$dir"/{console.log,primary.log,kdump.log,disk.img,vmcore,result.env,crash.out,dmesg.txt}
+
+iommu_dev=intel-iommu,intremap=on
+iommu_arg=on
+IFS=+ read -r -a vparts <<<"$variant"
+for v in "${vparts[@]}"; do
+	case "$v" in
+	legacy) ;;
+	sm) iommu_dev=$iommu_dev,x-scalable-mode=on; iommu_arg=on,sm_on ;;
+	aw48) iommu_dev=$iommu_dev,aw-bits=48 ;;
+	cm) iommu_dev=$iommu_dev,caching-mode=on ;;
+	*) echo "run-qemu.sh: unknown variant part $v" >&2; exit 2 ;;
+	esac
+done
+
+if [ -z "$initramfs" ]; then
+	initramfs=$BUILD/scenarios/$kind/initramfs.cpio.gz
+	"$TOP/scripts/initramfs.sh" "$kind" "$initramfs" || {
+		echo "FAIL: $kind $name: initramfs build failed" >&2
+		exit 1
+	}
+fi
+case "$kind" in
+debian) kernel=/boot/vmlinuz-$DEBIAN_KVER ;;
+*) kernel=$BUILD/out/$kind/arch/x86/boot/bzImage ;;
+esac
+[ -f "$kernel" ] || { echo "FAIL: $kind $name: no kernel image $kernel" >&2; exit 1; }
+
+truncate -s 0 "$dir/disk.img"
+truncate -s 1G "$dir/disk.img"
+
+append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1"
+append="$append vtdk.scenario=$scen vtdk.dump=$dump"
+
+# shellcheck disable=SC2054
+cmd=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
+	-cpu max -device "$iommu_dev"
+	-device edu,addr=03.0
+	-drive "file=$dir/disk.img,if=none,id=d0,format=raw"
+	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on,addr=04.0
+	-vga none -nic none -nographic -no-reboot
+	-kernel "$kernel" -initrd "$initramfs" -append "$append")
+printf '%q ' "${cmd[@]}" >"$dir/cmd.txt"
+echo >>"$dir/cmd.txt"
+
+start=$(date +%s.%N)
+timeout -k 5 "$timeout_s" "${cmd[@]}" </dev/null >"$dir/console.log" 2>&1
+rc=$?
+end=$(date +%s.%N)
+wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+{
+	echo "kind=$kind"
+	echo "scenario=$scen"
+	echo "variant=$variant"
+	echo "name=$name"
+	echo "qemu_rc=$rc"
+	echo "wall_s=$wall"
+	echo "timeout_s=$timeout_s"
+	echo "dump_requested=$dump"
+} >"$dir/result.env"
+
+"$HERE/analyze.sh" "$dir"
+# shellcheck disable=SC1091
+. "$dir/result.env"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	phase=primary
+	[ "$kdump_boot" = yes ] && phase="kdump kernel"
+	last=$(grep -v '^qemu-system-x86_64: terminating' "$dir/console.log" | tr -d '\r' | grep -v '^ *$' | tail -n 1 | cut -c1-120)
+	echo "FAIL: $kind $name: HANG in the $phase: no poweroff within ${timeout_s}s (last console line: $last)"
+	exit 1
+fi
+echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified"
+exit 0

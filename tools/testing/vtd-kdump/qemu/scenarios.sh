@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # keys of result.env, which is sourced
+#
+# Run the vtd-kdump crash-capture scenarios under QEMU and tabulate them.
+#
+#   scenarios.sh [--kernels "baseline patched debian"] [--scenarios "S1 S2@sm ..."]
+#                [--quick] [--check [FILE]] [--no-run] [--timeout S]
+#
+#   --kernels    kernel kinds (default "baseline patched"; debian is optional:
+#                Debian's linux-image-6.12.107+deb12-amd64-unsigned)
+#   --scenarios  SCENARIO[@VARIANT] words (default: the full set below);
+#                VARIANT is sm, aw48, cm or a '+' combination (run-qemu.sh)
+#   --quick      only S1 S2 S3a (legacy mode)
+#   --check      compare with expectations (default expectations.txt beside
+#                this script): one PASS:/FAIL: line per check, exit 1 on a FAIL
+#   --no-run     only rebuild the table (and checks) from earlier runs
+#
+# Results: build/scenarios/KIND/NAME/ (see run-qemu.sh), the table on stdout
+# and in build/scenarios/results.md and results.csv.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../../../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+RES=$BUILD/scenarios
+
+FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48"
+QUICK="S1 S2 S3a"
+kernels="baseline patched"
+scenarios=$FULL
+check=
+run=1
+timeout_opt=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernels) kernels=$2; shift 2 ;;
+	--scenarios) scenarios=$2; shift 2 ;;
+	--quick) scenarios=$QUICK; shift ;;
+	--check)
+		if [ $# -gt 1 ] && [ -f "$2" ]; then
+			check=$2
+			shift 2
+		else
+			check=$HERE/expectations.txt
+			shift
+		fi
+		;;
+	--no-run) run=0; shift ;;
+	--timeout) timeout_opt=(--timeout "$2"); shift 2 ;;
+	-h | --help) sed -n '4,22p' "$0"; exit 0 ;;
+	*) echo "scenarios.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+kernel_image() {
+	case "$1" in
+	debian) echo "/boot/vmlinuz-${DEBIAN_KVER:-6.12.107+deb12-amd64}" ;;
+	*) echo "$BUILD/out/$1/arch/x86/boot/bzImage" ;;
+	esac
+}
+
+name_of() {			# S2@sm -> S2-sm
+	local s=${1%%@*} v=
+	[[ "$1" == *@* ]] && v=${1#*@}
+	if [ -z "$v" ] || [ "$v" = legacy ]; then echo "$s"; else echo "$s-${v//+/-}"; fi
+}
+
+mkdir -p "$RES"
+harness_fail=0
+t_all=$(date +%s)
+if [ $run = 1 ]; then
+	for kind in $kernels; do
+		img=$(kernel_image "$kind")
+		if [ ! -f "$img" ]; then
+			echo "SKIP: $kind: no kernel image $img"
+			continue
+		fi
+		initrd=$RES/$kind/initramfs.cpio.gz
+		"$TOP/scripts/initramfs.sh" "$kind" "$initrd" || {
+			echo "FAIL: $kind: initramfs build failed"
+			harness_fail=1
+			continue
+		}
+		for sv in $scenarios; do
+			s=${sv%%@*}
+			v=legacy
+			[[ "$sv" == *@* ]] && v=${sv#*@}
+			"$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
+				--variant "$v" "$kind" "$s"
+		done
+	done
+fi
+t_all=$(($(date +%s) - t_all))
+
+# ---- table ----
+cols=(scenario kernel status dmar_faults landed kdump_mem_written dump kdump_boot_s quarantine new_iova summary wall_s)
+md=$RES/results.md
+csv=$RES/results.csv
+{
+	echo "| scenario | kernel | status | DMAR faults | stale DMA landed | written in kdump memory | dump captured/verified | kdump boot (s) | quarantine lines | old → new IOVA | kdump summary | wall (s) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+} >"$md"
+(IFS=,; echo "${cols[*]},old_iova,tables_copied,w_old_buf,w_new_buf,w_iova_as_pa,w_check_pa,dump_old_buf,corrupt,pt_walk,qemu_vtd_msgs") >"$csv"
+
+for sv in $scenarios; do
+	name=$(name_of "$sv")
+	for kind in $kernels; do
+		env=$RES/$kind/$name/result.env
+		[ -f "$env" ] || continue
+		(
+			# shellcheck disable=SC1090
+			. "$env"
+			dump="$dump_captured/$dump_verified"
+			q="$quarantine_lines"
+			[ "$edu_quarantined" = yes ] && q="$q (edu)"
+			iova="${old_iova:-?}"
+			[ -n "$new_iova" ] && iova="$iova → $new_iova"
+			landed_c=$landed
+			[ "$stale_dma" = timeout ] && landed_c="$landed (edu DMA timed out)"
+			st=$status
+			[ "$status" = kdump-panic ] && st="kdump-panic: $kdump_panic"
+			echo "| $name | $kind | $st | $dmar_faults | $landed_c | $kdump_mem_written | $dump | ${kdump_boot_s:--} | $q | $iova | ${kdump_summary:--} | $wall_s |" >>"$md"
+			csvq() { printf '"%s"' "${1//\"/\"\"}"; }
+			{
+				for v in "$name" "$kind" "$status" "$dmar_faults" "$landed" "$kdump_mem_written" "$dump" \
+					"$kdump_boot_s" "$quarantine_lines" "$new_iova" "$kdump_summary" "$wall_s" \
+					"$old_iova" "$tables_copied" "${w_old_buf:-}" "${w_new_buf:-}" "${w_iova_as_pa:-}" \
+					"${w_check_pa:-}" "${dump_old_buf:-}" "$corrupt" "$pt_walk" "$qemu_vtd_msgs"; do
+					csvq "$v"
+					printf ,
+				done
+				echo
+			} | sed 's/,$//' >>"$csv"
+		)
+	done
+done
+echo
+cat "$md"
+echo
+echo "results: $md $csv"
+[ $run = 1 ] && echo "scenario set took ${t_all}s"
+
+# ---- checks ----
+fails=0
+if [ -n "$check" ]; then
+	echo
+	while read -r ckind cscen key op val; do
+		case "$ckind" in '' | '#'*) continue ;; esac
+		for kind in $kernels; do
+			# shellcheck disable=SC2254
+			case "$kind" in $ckind) ;; *) continue ;; esac
+			for sv in $scenarios; do
+				name=$(name_of "$sv")
+				# shellcheck disable=SC2254
+				case "$name" in $cscen) ;; *) continue ;; esac
+				env=$RES/$kind/$name/result.env
+				if [ ! -f "$env" ]; then
+					echo "FAIL: $kind $name: no result (run missing)"
+					fails=$((fails + 1))
+					continue
+				fi
+				got=$(
+					# shellcheck disable=SC1090
+					. "$env"
+					eval "echo \"\${$key-__missing__}\""
+				)
+				ok=0
+				case "$op" in
+				=) [ "$got" = "$val" ] && ok=1 ;;
+				!=) [ "$got" != "$val" ] && [ "$got" != __missing__ ] && ok=1 ;;
+				'~') echo "$got" | grep -qE -- "$val" && ok=1 ;;
+				*) echo "FAIL: bad operator '$op' in $check"; fails=$((fails + 1)); continue ;;
+				esac
+				if [ $ok = 1 ]; then
+					echo "PASS: $kind $name: $key $op $val"
+				else
+					echo "FAIL: $kind $name: $key $op $val (got '$got')"
+					fails=$((fails + 1))
+				fi
+			done
+		done
+	done <"$check"
+	echo "checks: $fails failed"
+fi
+[ $fails = 0 ] && [ $harness_fail = 0 ]
