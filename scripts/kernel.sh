@@ -59,14 +59,14 @@ commit_series() {
 		lineno=$((lineno + 1))
 		case "$patch" in '' | '#'*) continue ;; esac
 		[ -f "$TOP/patches/$patch" ] || die "patches/series:$lineno: no such patch patches/$patch"
-		git -C "$LINUX" mailinfo -k "$tmp/msg" "$tmp/diff" <"$TOP/patches/$patch" >"$tmp/info" ||
+		git -C "$LINUX" mailinfo "$tmp/msg" "$tmp/diff" <"$TOP/patches/$patch" >"$tmp/info" ||
 			die "patches/$patch: cannot parse the mail header"
 		author=$(sed -n 's/^Author: //p' "$tmp/info")
 		email=$(sed -n 's/^Email: //p' "$tmp/info")
 		date=$(sed -n 's/^Date: //p' "$tmp/info")
 		subject=$(sed -n 's/^Subject: //p' "$tmp/info")
 		[ -n "$subject" ] || die "patches/$patch: no Subject"
-		if [ -s "$tmp/diff" ]; then
+		if grep -q "^diff --git" "$tmp/diff"; then
 			git -C "$LINUX" apply --cached --whitespace=nowarn "$tmp/diff" 2>"$tmp/err" || {
 				cat "$tmp/err" >&2
 				die "patches/$patch does not apply to $(base_version) (series line $lineno)"
@@ -101,8 +101,9 @@ make_tree() {
 	tip=$(commit_series)
 	git -C "$LINUX" diff --quiet HEAD ||
 		die "$LINUX has local changes: move them to patches/ (scripts/series.sh export) or reset them"
-	git -C "$LINUX" branch -f series "$tip" 2>/dev/null ||
-		git -C "$LINUX" update-ref refs/heads/series "$tip"
+	# build kinds check out "series" or "base" detached: move the branch only
+	git -C "$LINUX" checkout -q --detach
+	git -C "$LINUX" branch -f series "$tip"
 	log "base: $(base_version)"
 	log "series: $(git -C "$LINUX" rev-list --count base..series) commits on top of base"
 	git -C "$LINUX" log --oneline base..series >&2

@@ -97,7 +97,7 @@ static int vtd_kdump_ram_add(struct vtd_kdump_ram_list *l, u64 start, u64 end)
  * PT_LOAD segments.  The header was written by kexec in the crashed
  * kernel; it is checked like any other old data.
  */
-static int vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
+static int __init vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 {
 	Elf64_Ehdr ehdr;
 	Elf64_Phdr phdr;
@@ -130,7 +130,7 @@ static int vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 	return 0;
 }
 #else
-static int vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
+static int __init vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 {
 	return -ENODEV;
 }
@@ -141,6 +141,36 @@ static int vtd_kdump_add_kdump_ram(struct resource *res, void *arg)
 	return vtd_kdump_ram_add(arg, res->start, res->end);
 }
 
+static struct vtd_kdump_ram_list vtd_kdump_old_ram;
+
+/*
+ * The ELF core header is readable only until vmcore_init() (fs_initcall)
+ * has parsed it, while the DMA-remapping init runs later, at
+ * rootfs_initcall: take the crashed kernel's RAM ranges before.
+ */
+static int __init vtd_kdump_snapshot_old_ram(void)
+{
+	struct vtd_kdump_ram_list l = {};
+	int ret;
+
+	if (!is_kdump_kernel())
+		return 0;
+	l.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*l.r), GFP_KERNEL);
+	if (!l.r)
+		return -ENOMEM;
+	ret = vtd_kdump_read_old_ram(&l);
+	if (ret) {
+		pr_err("kdump: cannot read the old memory map from the ELF core header (%d)\n",
+		       ret);
+		kfree(l.r);
+		return 0;
+	}
+	l.nr = vtd_kdump_ranges_normalize(l.r, l.nr);
+	vtd_kdump_old_ram = l;
+	return 0;
+}
+subsys_initcall(vtd_kdump_snapshot_old_ram);
+
 /*
  * Record both kernels' RAM once.  The kdump kernel's own RAM comes from the
  * resource tree, which (unlike memblock on x86) lives on after boot, so the
@@ -148,46 +178,35 @@ static int vtd_kdump_add_kdump_ram(struct resource *res, void *arg)
  */
 static int vtd_kdump_memmap_init(void)
 {
-	struct vtd_kdump_ram_list oldl, newl;
+	struct vtd_kdump_ram_list newl = {};
 	int ret;
 
 	if (vtd_kdump_memmap)
 		return 0;
+	if (!vtd_kdump_old_ram.nr)
+		return -ENODEV;
 
-	oldl.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*oldl.r), GFP_KERNEL);
 	newl.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*newl.r), GFP_KERNEL);
-	oldl.nr = 0;
-	newl.nr = 0;
-	ret = -ENOMEM;
-	if (!oldl.r || !newl.r)
-		goto err;
-
-	ret = vtd_kdump_read_old_ram(&oldl);
-	if (ret) {
-		pr_err("kdump: cannot read the old memory map from the ELF core header (%d)\n",
-		       ret);
-		goto err;
-	}
+	if (!newl.r)
+		return -ENOMEM;
 	ret = walk_system_ram_res(0, U64_MAX, &newl, vtd_kdump_add_kdump_ram);
 	if (ret < 0)
 		goto err;
 
-	oldl.nr = vtd_kdump_ranges_normalize(oldl.r, oldl.nr);
 	newl.nr = vtd_kdump_ranges_normalize(newl.r, newl.nr);
-	vtd_kdump_mem.old_ram = oldl.r;
-	vtd_kdump_mem.nr_old_ram = oldl.nr;
+	vtd_kdump_mem.old_ram = vtd_kdump_old_ram.r;
+	vtd_kdump_mem.nr_old_ram = vtd_kdump_old_ram.nr;
 	vtd_kdump_mem.kdump_ram = newl.r;
 	vtd_kdump_mem.nr_kdump_ram = newl.nr;
-	if (!oldl.nr || !newl.nr || !vtd_kdump_memmap_valid(&vtd_kdump_mem)) {
+	if (!newl.nr || !vtd_kdump_memmap_valid(&vtd_kdump_mem)) {
 		ret = -EINVAL;
 		goto err;
 	}
 	vtd_kdump_memmap = &vtd_kdump_mem;
 	pr_info("kdump: old RAM: %u ranges, kdump RAM: %u ranges\n",
-		oldl.nr, newl.nr);
+		vtd_kdump_old_ram.nr, newl.nr);
 	return 0;
 err:
-	kfree(oldl.r);
 	kfree(newl.r);
 	return ret;
 }

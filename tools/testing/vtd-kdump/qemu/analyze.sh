@@ -126,13 +126,14 @@ put new_iova "$(rv new_iova "$K")"
 put iova_reused "$(rv iova_reused "$K")"
 
 bdf=$(rv bdf "$P")
-put quarantine_lines "$(grep -cE 'kdump: .*quarantined' "$K")"
-if [ -n "$bdf" ] && grep -E 'kdump: .*quarantined' "$K" | grep -q "$bdf"; then
+QLINE='kdump: [0-9a-f]{4}:[0-9a-f]{2}(:[0-9a-f]{2}\.[0-7]| devfn [0-9a-f-]+): (quarantined|context table refused)'
+put quarantine_lines "$(grep -cE "$QLINE" "$K")"
+if [ -n "$bdf" ] && grep -E "$QLINE" "$K" | grep -q "$bdf"; then
 	put edu_quarantined yes
 else
 	put edu_quarantined no
 fi
-put kdump_summary "$(grep -E 'DMAR: .*kdump:' "$K" | grep -v quarantined | tail -n 1 | sed 's/^\[[ 0-9.]*\] *//')"
+put kdump_summary "$(grep -E 'DMAR: .*kdump: adopted' "$K" | tail -n 1 | sed 's/^\[[ 0-9.]*\] *//')"
 
 # status
 kpanic=$(grep -m1 -E 'Kernel panic|BUG: |Oops|general protection fault' "$K" | sed 's/^\[[ 0-9.]*\] *//')
