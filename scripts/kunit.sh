@@ -34,7 +34,7 @@ boot() {
 	log "booting the patched kernel for its built-in KUnit tests"
 	timeout 600 qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg \
 		-m 1G -smp 1 -device intel-iommu,intremap=on -nographic -no-reboot \
-		-kernel "$img" -append "console=ttyS0 intel_iommu=on panic=-1 kunit.filter_glob=intel_iommu_kdump*" \
+		-kernel "$img" -append "console=ttyS0 intel_iommu=on panic=-1 kunit.filter_glob=intel-iommu-kdump*" \
 		>"$LOGDIR/boot-console.log" 2>&1 || true
 	python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$LOGDIR/boot-console.log" \
 		>"$LOGDIR/boot-parsed.log" 2>&1 || true

@@ -25,7 +25,13 @@ count() {
 		echo "$line" | tee -a "$LOG"
 		case "$line" in
 		PASS:*) passed=$((passed + 1)) ;;
-		FAIL:*) failed=$((failed + 1)) ;;
+		FAIL*) failed=$((failed + 1)) ;;
+		SUBTOTAL:*)
+			# a sub-suite's own "N passed, N failed" count
+			set -- $line
+			passed=$((passed + $2))
+			failed=$((failed + $3))
+			;;
 		esac
 	done
 }
@@ -57,10 +63,11 @@ suite() {
 	[ $rc = 0 ] || echo "FAIL: $name exited $rc (stderr: build/suite-${name// /_}.err)"
 }
 
-# userspace harness: its per-test lines, then its own summary
+# userspace harness: its failures, and its own count of checks
 userspace() {
 	make -s -C "$TOP/tools/testing/vtd-kdump/userspace" test 2>&1 |
-		grep -E '^(PASS|FAIL):'
+		sed -nE -e 's/^FAIL /    userspace failure: /p' \
+			-e 's/^([0-9]+) passed, ([0-9]+) failed$/SUBTOTAL: \1 \2 (userspace walker checks)/p'
 	return "${PIPESTATUS[0]}"
 }
 

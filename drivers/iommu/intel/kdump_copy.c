@@ -110,9 +110,12 @@ static int __init vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 	if (memcmp(ehdr.e_ident, ELFMAG, SELFMAG) ||
 	    ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    ehdr.e_phentsize != sizeof(Elf64_Phdr) ||
-	    ehdr.e_phnum > VTD_KDUMP_MAX_PHDRS ||
-	    ehdr.e_phoff > elfcorehdr_size ||
-	    (u64)ehdr.e_phnum * sizeof(phdr) > elfcorehdr_size - ehdr.e_phoff)
+	    ehdr.e_phnum > VTD_KDUMP_MAX_PHDRS)
+		return -EINVAL;
+	/* elfcorehdr= may come without a size; check it when given */
+	if (elfcorehdr_size &&
+	    (ehdr.e_phoff > elfcorehdr_size ||
+	     (u64)ehdr.e_phnum * sizeof(phdr) > elfcorehdr_size - ehdr.e_phoff))
 		return -EINVAL;
 
 	for (i = 0; i < ehdr.e_phnum; i++) {

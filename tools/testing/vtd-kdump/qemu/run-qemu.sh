@@ -96,7 +96,7 @@ esac
 truncate -s 0 "$dir/disk.img"
 truncate -s 1G "$dir/disk.img"
 
-append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1"
+append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1 kunit.enable=0"
 append="$append vtdk.scenario=$scen vtdk.dump=$dump"
 
 # shellcheck disable=SC2054
