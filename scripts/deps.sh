@@ -11,6 +11,8 @@ PACKAGES=(
 	# kernel base and build
 	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	dwarves cpio kmod xz-utils git python3 rsync ccache
+	# scripts/checkpatch.pl (its SPDX check)
+	python3-ply python3-git
 	# crash-capture harness
 	qemu-system-x86 kexec-tools makedumpfile crash busybox-static
 	# userspace harness, fuzzing, benchmark plot

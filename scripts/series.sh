@@ -84,6 +84,11 @@ EOF
 	ls "$SERIES_OUT" >&2
 }
 
+# Compiler warnings of a build log, without line numbers, sorted
+warnings() {
+	grep 'warning:' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+}
+
 # Apply the generated series onto a pristine base with git am (in build/linux,
 # on a scratch branch, so ccache serves unchanged objects), build each patch
 # (W=1 for drivers/iommu/intel, then bzImage), run checkpatch --strict on each.
@@ -96,6 +101,11 @@ check() {
 	mkdir -p "$CHECK_OUT"
 	cp "$OUT/patched/.config" "$CHECK_OUT/.config"
 	setup_ccache
+	# W=1 warnings the base already has are not the series' to fix
+	make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
+	make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 drivers/iommu/intel/ \
+		>"$CHECK_OUT/build-base.log" 2>&1 || die "the base does not build"
+	warnings "$CHECK_OUT/build-base.log" >"$CHECK_OUT/warnings-base"
 	for p in "$SERIES_OUT"/0*-*.patch; do
 		case "$p" in *cover-letter*) continue ;; esac
 		n=$((n + 1))
@@ -106,7 +116,7 @@ check() {
 			fails=$((fails + 1))
 			break
 		fi
-		if (cd "$LINUX" && ./scripts/checkpatch.pl --strict --quiet "$p") >"$CHECK_OUT/checkpatch-$n.log" 2>&1; then
+		if (cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet "$p") >"$CHECK_OUT/checkpatch-$n.log" 2>&1; then
 			echo "PASS: series: $name: checkpatch --strict clean"
 		else
 			echo "FAIL: series: $name: checkpatch --strict"
@@ -119,9 +129,10 @@ check() {
 			drivers/iommu/intel/ >"$CHECK_OUT/build-$n.log" 2>&1 &&
 			make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" \
 				bzImage >>"$CHECK_OUT/build-$n.log" 2>&1; then
-			if grep -q 'drivers/iommu/intel/.*warning:' "$CHECK_OUT/build-$n.log"; then
-				echo "FAIL: series: $name: W=1 warnings in drivers/iommu/intel"
-				grep 'warning:' "$CHECK_OUT/build-$n.log" | head
+			warnings "$CHECK_OUT/build-$n.log" >"$CHECK_OUT/warnings-$n"
+			if comm -13 "$CHECK_OUT/warnings-base" "$CHECK_OUT/warnings-$n" | grep -q .; then
+				echo "FAIL: series: $name: new W=1 warnings"
+				comm -13 "$CHECK_OUT/warnings-base" "$CHECK_OUT/warnings-$n" | head
 				fails=$((fails + 1))
 			else
 				echo "PASS: series: $name: builds (W=1 drivers/iommu/intel/, bzImage) in $(($(date +%s) - start)) s"

@@ -99,8 +99,8 @@ static int vtd_kdump_ram_add(struct vtd_kdump_ram_list *l, u64 start, u64 end)
  */
 static int __init vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 {
-	Elf64_Ehdr ehdr;
-	Elf64_Phdr phdr;
+	struct elf64_hdr ehdr;
+	struct elf64_phdr phdr;
 	u64 pos = elfcorehdr_addr;
 	unsigned int i;
 	int ret;
@@ -109,7 +109,7 @@ static int __init vtd_kdump_read_old_ram(struct vtd_kdump_ram_list *l)
 		return -EIO;
 	if (memcmp(ehdr.e_ident, ELFMAG, SELFMAG) ||
 	    ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    ehdr.e_phentsize != sizeof(Elf64_Phdr) ||
+	    ehdr.e_phentsize != sizeof(phdr) ||
 	    ehdr.e_phnum > VTD_KDUMP_MAX_PHDRS)
 		return -EINVAL;
 	/* elfcorehdr= may come without a size; check it when given */

@@ -84,7 +84,7 @@ static bool leaf_next(struct leaf_it *it)
 			gap = it->layout == GEN_CONTIG ? 1 + rnd(&it->rng) % 16 :
 			      it->layout == GEN_SCATTER ? 1 + rnd(&it->rng) % 3 :
 			      1 + rnd(&it->rng) % 4;
-			it->iova += gap * it->unit;
+			it->iova += (gap + 1) * it->unit;	/* gap after the last leaf */
 		}
 		it->first = false;
 		it->run_left = it->avg_run > 1 ?
@@ -180,10 +180,7 @@ static u64 size_tree(const struct gen_cfg *c, u64 seed, u64 *pages)
 	leaf_it_init(&it, c, seed);
 	while (leaf_next(&it))
 		end = it.iova + it.unit;
-	for (l = 1; l <= c->levels; l++)
-		n += (end >> shift_of(l + 1 > 6 ? 6 : l + 1)) + 2;
 	/* level-l tables cover 2^(shift_of(l) + 9) bytes each */
-	n = 0;
 	for (l = 1; l <= c->levels; l++) {
 		unsigned int s = shift_of(l) + 9;
 
@@ -340,7 +337,6 @@ int gen_build(struct gen_world *g, const struct gen_cfg *cfg)
 			pe[0] = lo;
 			pe[1] = FIELD_PREP(VTD_PE1_DID, c->shared ? 1 : 1 + i);
 			pe[2] = hi;
-			(void)re;
 		}
 	}
 

@@ -208,7 +208,7 @@ static void bench(void)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	} while (dt < 2.0);
-	printf("bench: %s, %lu walks in %.2f s: %.0f walks/s, %.0f table pages/s\n",
+	printf("walk speed: %s, %lu walks in %.2f s: %.0f walks/s, %.0f table pages/s\n",
 	       vtd_kt_kinds[w.kind].name, walks, dt, walks / dt, pages / dt);
 	free(r);
 	free(buf);

@@ -20,6 +20,6 @@
 			   (void)(&_a == &_b); _a > _b ? _a : _b; })
 #define min_t(t, a, b)	({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
 #define max_t(t, a, b)	({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
-#define clamp_t(t, v, lo, hi)	min_t(t, max_t(t, v, lo), hi)
+#define clamp_t(t, v, lo, hi)	({ t _v = (v); min_t(t, max_t(t, _v, lo), hi); })
 
 #endif
