@@ -86,7 +86,7 @@ EOF
 
 # Compiler warnings of a build log, without line numbers, sorted
 warnings() {
-	grep 'warning:' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+	{ grep 'warning:' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 }
 
 # Apply the generated series onto a pristine base with git am (in build/linux,

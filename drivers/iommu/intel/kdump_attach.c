@@ -15,9 +15,7 @@
 
 #include <linux/iommu.h>
 #include <linux/moduleparam.h>
-#include <linux/mmzone.h>
 #include <linux/pci.h>
-#include <linux/vmstat.h>
 
 #include "iommu.h"
 #include "kdump.h"
@@ -72,12 +70,40 @@ bool intel_iommu_kdump_wants_identity(struct device *dev)
 	       st->walk.ctx.format == VTD_KDUMP_FMT_PASS_THROUGH;
 }
 
+/* Levels of a VT-d page table, the leaf level 1 included */
+#define VTD_KDUMP_MAX_LEVELS	5
+
 struct vtd_kdump_replay {
 	struct iommu_domain *domain;
 	const struct vtd_kdump_dev_state *st;
+	unsigned int top_level;		/* of the new domain */
+	u64 last[VTD_KDUMP_MAX_LEVELS];	/* last table (by IOVA) per level */
+	u64 tables;			/* tables below the top one touched */
 	u64 mapped;
 	u64 skipped;
 };
+
+/*
+ * Count the page-table pages below the top level that the kept mappings
+ * occupy in the new domain: leaves come in IOVA order, so a table is new
+ * when its IOVA prefix changes.  This is what the mappings cost at most
+ * (a table may already exist); it is exact on a fresh domain.
+ */
+static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova, u64 size)
+{
+	unsigned int level, shift;
+
+	for (level = 1; level < r->top_level; level++) {
+		shift = VTD_PAGE_SHIFT + VTD_STRIDE_SHIFT * level;
+		/* a superpage leaf needs no table at its own level or below */
+		if (size >= BIT_ULL(shift))
+			continue;
+		if (r->last[level - 1] == iova >> shift)
+			continue;
+		r->last[level - 1] = iova >> shift;
+		r->tables++;
+	}
+}
 
 /* Is [iova, iova + size) inside one of the ranges found at boot? */
 static bool vtd_kdump_in_ranges(const struct vtd_kdump_dev_state *st,
@@ -110,6 +136,7 @@ static int vtd_kdump_replay_leaf(void *arg, u64 iova, u64 phys, u64 size,
 		r->skipped++;
 		return 0;
 	}
+	vtd_kdump_count_tables(r, iova, size);
 	if (prot & VTD_SL_R)
 		iommu_prot |= IOMMU_READ;
 	if (prot & VTD_SL_W)
@@ -140,7 +167,12 @@ static int vtd_kdump_replay(struct dmar_domain *domain, struct device *dev,
 			    struct vtd_kdump_dev_state *st)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	struct vtd_kdump_replay r = { .domain = &domain->domain, .st = st };
+	struct vtd_kdump_replay r = {
+		.domain = &domain->domain,
+		.st = st,
+		.top_level = min(agaw_to_level(domain->agaw), VTD_KDUMP_MAX_LEVELS),
+		.last = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, U64_MAX },
+	};
 	struct vtd_kdump_visitor v = {
 		.leaf = vtd_kdump_replay_leaf,
 		.reject = vtd_kdump_replay_reject,
@@ -173,6 +205,7 @@ static int vtd_kdump_replay(struct dmar_domain *domain, struct device *dev,
 	if (r.skipped)
 		dev_info(dev, "kdump: %llu old entries not kept (refused or new since boot)\n",
 			 r.skipped);
+	st->kept_pages = r.tables;
 	return 0;
 }
 
@@ -195,7 +228,6 @@ int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
 	struct vtd_kdump_dev_state *st = vtd_kdump_dev_of(dev);
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct intel_iommu_kdump *kd;
-	unsigned long before;
 	int ret;
 
 	if (!st || st->kept || st->dropped || !vtd_kdump_translated(st) ||
@@ -218,7 +250,6 @@ int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
 		return 0;
 	}
 
-	before = global_node_page_state(NR_IOMMU_PAGES);
 	ret = vtd_kdump_replay(domain, dev, st);
 	if (ret) {
 		vtd_kdump_unmap_ranges(&domain->domain, st);
@@ -227,7 +258,6 @@ int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
 		return 0;
 	}
 	st->kept = true;
-	st->kept_pages = global_node_page_state(NR_IOMMU_PAGES) - before;
 	kd->attach_pages += st->kept_pages;
 	dev_info(dev, "kdump: kept %llu old mappings in %u ranges (%llu pages)\n",
 		 st->walk.leaves, st->nr_ranges, st->kept_pages);

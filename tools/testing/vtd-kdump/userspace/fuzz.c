@@ -70,7 +70,10 @@ static int fuzz_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	return vtd_kt_dev_cb(&f->run, dev);
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+/* the libFuzzer entry point, under a name that is not CamelCase */
+int vtd_fuzz_one_input(const u8 *data, size_t size) __asm__("LLVMFuzzerTestOneInput");
+
+int vtd_fuzz_one_input(const u8 *data, size_t size)
 {
 	struct vtd_kt_run *r = &fc.run;
 	struct vtd_kdump_hw hw;

@@ -370,16 +370,17 @@ int gen_build(struct gen_world *g, const struct gen_cfg *cfg)
 			g->seq[g->nr_seq++] = re & VTD_RE_CTP;
 			for (i = 0; i < c->ndev; i++) {
 				struct gen_dev *d = &g->devs[i], tmp = { 0 };
-				u64 ce0;
+				u64 ce0, pde;
 
+				/* devfn 128..255 live in the upper half */
 				if (d->bus != bus ||
-				    (c->scalable && (d->devfn >= 128) != half))
+				    (c->scalable && d->devfn / 128 != half))
 					continue;
 				if (c->scalable) {
 					ce0 = qw(g, re & VTD_RE_CTP)[(d->devfn % 128) * 4];
 					g->seq[g->nr_seq++] = ce0 & VTD_SMCE_LO_PASIDDIRPTR;
-					g->seq[g->nr_seq++] = *qw(g, ce0 & VTD_SMCE_LO_PASIDDIRPTR) &
-							      VTD_PDE_SMPTBLPTR;
+					pde = *qw(g, ce0 & VTD_SMCE_LO_PASIDDIRPTR);
+					g->seq[g->nr_seq++] = pde & VTD_PDE_SMPTBLPTR;
 				}
 				dfs(g, d->pgtable, c->levels, &tmp, true);
 			}

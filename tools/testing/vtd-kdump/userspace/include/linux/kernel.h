@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Userspace stand-in for <linux/kernel.h>: min/max/clamp and friends */
+/* Userspace stand-in for the kernel's min/max/clamp helpers and limits */
 #ifndef _VTD_SHIM_LINUX_KERNEL_H
 #define _VTD_SHIM_LINUX_KERNEL_H
 
@@ -18,8 +18,11 @@
 			   (void)(&_a == &_b); _a < _b ? _a : _b; })
 #define max(a, b)	({ typeof(a) _a = (a); typeof(b) _b = (b); \
 			   (void)(&_a == &_b); _a > _b ? _a : _b; })
-#define min_t(t, a, b)	({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
-#define max_t(t, a, b)	({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
-#define clamp_t(t, v, lo, hi)	({ t _v = (v); min_t(t, max_t(t, _v, lo), hi); })
+/* each type argument is used once (checkpatch: no macro argument reuse) */
+#define min_t(t, a, b)	({ t __m[2] = { (a), (b) }; __m[0] < __m[1] ? __m[0] : __m[1]; })
+#define max_t(t, a, b)	({ t __m[2] = { (a), (b) }; __m[0] > __m[1] ? __m[0] : __m[1]; })
+#define clamp_t(t, v, lo, hi)						\
+	({ t __c[3] = { (v), (lo), (hi) };				\
+	   __c[0] < __c[1] ? __c[1] : __c[0] > __c[2] ? __c[2] : __c[0]; })
 
 #endif
