@@ -780,13 +780,15 @@ static enum vtd_kdump_reason vtd_kdump_claim_table(struct vtd_kdump_pt_walk *st,
 	return vtd_kdump_visited_add(st->w->visited, phys);
 }
 
-static enum vtd_kdump_reason vtd_kdump_leaf_mem_reason(enum vtd_kdump_mem mem)
+static enum vtd_kdump_reason
+vtd_kdump_leaf_mem_reason(const struct vtd_kdump_walker *w,
+			  enum vtd_kdump_mem mem)
 {
 	switch (mem) {
 	case VTD_KDUMP_MEM_OLD_RAM:
 		return VTD_KDUMP_OK;
 	case VTD_KDUMP_MEM_KDUMP:
-		return VTD_KDUMP_LEAF_KDUMP;
+		return w->kdump_leaves_ok ? VTD_KDUMP_OK : VTD_KDUMP_LEAF_KDUMP;
 	default:
 		return VTD_KDUMP_LEAF_NOT_RAM;
 	}
@@ -820,9 +822,9 @@ static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
 	else if (vtd_kdump_beyond_haw(st->w->hw, addr) || (addr & low))
 		why = VTD_KDUMP_LEAF_RSVD;
 	else
-		why = vtd_kdump_leaf_mem_reason(vtd_kdump_classify(st->w->mem,
-								   addr & ~(size - 1),
-								   size));
+		why = vtd_kdump_leaf_mem_reason(st->w,
+				vtd_kdump_classify(st->w->mem,
+						   addr & ~(size - 1), size));
 	if (why) {
 		vtd_kdump_reject(st, iova, size, why);
 		return VTD_KDUMP_OK;

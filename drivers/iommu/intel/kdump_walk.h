@@ -241,6 +241,12 @@ struct vtd_kdump_walker {
 	const struct vtd_kdump_memmap *mem;
 	struct vtd_kdump_visited *visited;
 	u64 budget;			/* table pages one device walk may read */
+	/*
+	 * Leaves may map kdump-kernel memory: set only to check that the old
+	 * tables identity-map the kdump region (the "kdump IO rule" mode),
+	 * never when the leaves are to be kept.
+	 */
+	bool kdump_leaves_ok;
 };
 
 /*
