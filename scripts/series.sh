@@ -35,7 +35,11 @@ export_series() {
 		files=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=A --name-only "$c" | tr '\n' ' ')
 		mods=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=MD --name-only "$c" | tr '\n' ' ')
 		{
-			git -C "$LINUX" log -1 --format='From: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c"
+			# the body without its trailing blank lines, so that
+			# export and tree round-trip to the same text
+			git -C "$LINUX" log -1 --format='From: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c" |
+				sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+			echo
 			echo "---"
 			if [ -n "$mods" ]; then
 				# shellcheck disable=SC2086

@@ -91,6 +91,8 @@ static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent) {}
 
 /* Shared by the kdump_*.c files only */
 extern const struct vtd_kdump_memmap *vtd_kdump_memmap;
+int vtd_kdump_memmap_init(void);
+void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu);
 int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
 			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis);
 void vtd_kdump_walker_release(struct vtd_kdump_walker *w);

@@ -174,12 +174,16 @@ static int __init vtd_kdump_snapshot_old_ram(void)
 }
 subsys_initcall(vtd_kdump_snapshot_old_ram);
 
-/*
- * Record both kernels' RAM once.  The kdump kernel's own RAM comes from the
- * resource tree, which (unlike memblock on x86) lives on after boot, so the
- * attach-time walk can use the same map.
+/**
+ * vtd_kdump_memmap_init() - record both kernels' RAM once
+ *
+ * The kdump kernel's own RAM comes from the resource tree, which (unlike
+ * memblock on x86) lives on after boot, so the attach-time walk can use the
+ * same map.  The result is in &vtd_kdump_memmap.
+ *
+ * Return: 0, or an error if the crashed kernel's RAM is not known.
  */
-static int vtd_kdump_memmap_init(void)
+int vtd_kdump_memmap_init(void)
 {
 	struct vtd_kdump_ram_list newl = {};
 	int ret;
@@ -229,7 +233,12 @@ static const struct vtd_kdump_ops vtd_kdump_memremap_ops = {
 	.unmap = vtd_kdump_unmap_old,
 };
 
-static void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
+/**
+ * vtd_kdump_hw_init() - the capabilities of @iommu that bound valid entries
+ * @hw: filled in
+ * @iommu: the IOMMU
+ */
+void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
 {
 	u64 cap = iommu->cap, ecap = iommu->ecap;
 

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The "kdump IO rule" mode (intel_iommu=kdump_identity): what iommu.c
+ * calls.
+ */
+#ifndef _INTEL_IOMMU_KDUMP_IDENTITY_H
+#define _INTEL_IOMMU_KDUMP_IDENTITY_H
+
+#include <linux/types.h>
+
+struct device;
+struct dmar_domain;
+struct list_head;
+
+extern bool intel_iommu_kdump_identity;
+
+void intel_iommu_kdump_identity_resv_regions(struct device *dev,
+					     struct list_head *head);
+void intel_iommu_kdump_identity_check_domain(struct dmar_domain *domain,
+					     struct device *dev);
+bool intel_iommu_kdump_identity_keep_tables(void);
+
+#endif /* _INTEL_IOMMU_KDUMP_IDENTITY_H */
