@@ -165,18 +165,44 @@ vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
 	return vtd_kdump_cover_finish(c, why);
 }
 
+/*
+ * The core maps direct regions before the first attach, when a 6.12 DMA
+ * domain does not know its IOMMU's superpage sizes yet: the crash kernel
+ * memory then costs one leaf table per 2 MiB.  Once attached, map it again
+ * with the superpages the domain now has.  Nothing of this kernel does DMA
+ * to the crash kernel memory, so the moment without a map is harmless.
+ */
+static void vtd_kdump_id_use_superpages(struct dmar_domain *domain,
+					const struct vtd_kdump_range *crash,
+					unsigned int nr)
+{
+	unsigned int i;
+
+	if (!domain->iommu_superpage)
+		return;
+	for (i = 0; i < nr; i++) {
+		size_t size = crash[i].end - crash[i].start + 1;
+
+		if (iommu_unmap(&domain->domain, crash[i].start, size) != size ||
+		    iommu_map(&domain->domain, crash[i].start, crash[i].start,
+			      size, IOMMU_READ | IOMMU_WRITE, GFP_KERNEL))
+			pr_warn_once("kdump identity: cannot remap [mem %#llx-%#llx] with superpages\n",
+				     crash[i].start, crash[i].end);
+	}
+}
+
 /**
- * intel_iommu_kdump_identity_check_domain() - check and count the crash map
- * @domain: a DMA domain being attached to @dev
+ * intel_iommu_kdump_identity_attached() - finish and check the crash map
+ * @domain: a domain just attached to @dev
  * @dev: the device
  *
- * The core created the direct mappings before the attach.  Walk the new
- * domain's tables with the walker the kdump kernel will use, check that the
- * crash kernel regions are identity-mapped, and say once per domain how
- * many page-table pages the domain holds at this point.
+ * At the first attach of each DMA domain: map the crash kernel memory with
+ * superpages, walk the domain's tables with the walker the kdump kernel
+ * will use, check that the memory is identity-mapped, and say how many
+ * page-table pages the domain holds at this point.
  */
-void intel_iommu_kdump_identity_check_domain(struct dmar_domain *domain,
-					     struct device *dev)
+void intel_iommu_kdump_identity_attached(struct dmar_domain *domain,
+					 struct device *dev)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct vtd_kdump_cover c;
@@ -194,6 +220,7 @@ void intel_iommu_kdump_identity_check_domain(struct dmar_domain *domain,
 		return;
 	domain->kdump_identity_checked = 1;
 
+	vtd_kdump_id_use_superpages(domain, crash, nr);
 	verdict = vtd_kdump_id_walk_domain(domain, info->iommu, crash, nr, &c,
 					   &pages);
 	if (verdict) {

@@ -16,8 +16,8 @@ extern bool intel_iommu_kdump_identity;
 
 void intel_iommu_kdump_identity_resv_regions(struct device *dev,
 					     struct list_head *head);
-void intel_iommu_kdump_identity_check_domain(struct dmar_domain *domain,
-					     struct device *dev);
+void intel_iommu_kdump_identity_attached(struct dmar_domain *domain,
+					 struct device *dev);
 bool intel_iommu_kdump_identity_keep_tables(void);
 
 #endif /* _INTEL_IOMMU_KDUMP_IDENTITY_H */

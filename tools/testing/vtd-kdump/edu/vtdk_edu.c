@@ -42,7 +42,7 @@
 #define EDU_CMD_RUN		BIT(0)
 #define EDU_CMD_TO_RAM		BIT(1)
 #define EDU_BUF			0x40000
-#define EDU_DMA_BITS		28
+#define EDU_DMA_BITS		28	/* QEMU's default edu dma_mask */
 
 /* QEMU 7.2 aborts on a transfer that reaches the end of edu's 4 KiB buffer. */
 #define VTDK_XFER		2048
@@ -66,6 +66,10 @@
 static char *mode = "primary";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "primary | stale | driver");
+
+static unsigned int dma_bits = EDU_DMA_BITS;
+module_param(dma_bits, uint, 0444);
+MODULE_PARM_DESC(dma_bits, "DMA mask width; QEMU's edu must have a dma_mask to match");
 
 static unsigned long old_iova;
 module_param(old_iova, ulong, 0644);
@@ -471,7 +475,7 @@ static int vtdk_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	pci_set_master(pdev);
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(EDU_DMA_BITS));
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(dma_bits));
 	if (ret)
 		goto err_disable;
 	v->bar = pci_iomap(pdev, 0, 0);

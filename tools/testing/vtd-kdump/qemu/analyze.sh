@@ -22,7 +22,19 @@
 #   stale_dma       done | timeout | busy | none (kdump's edu DMA to old_iova)
 #   w_<watch>       before>after for old_buf, iova_as_pa, check_pa, new_buf
 #   landed          where the stale DMA landed: old-buffer, new-buffer,
-#                   kdump-memory, dropped (comma separated), '-' if none sent
+#                   kdump-memory, old-memory (the old IOVA taken as a physical
+#                   address outside kdump RAM: a swiotlb bounce buffer),
+#                   dropped (comma separated), '-' if none sent
+#   landed_pa landed_in_crash   physical page the stale DMA reached, and
+#                   whether it lies in the primary's crash kernel region
+#   id_primary_pages  kdump_identity: "BDF:N" page-table pages per DMA domain
+#                   the primary reported after identity-mapping the region
+#   id_primary_bad  primary lines saying a domain lacks the identity map
+#   id_kept         kdump kernel left the IOMMU as found (yes | no)
+#   ir_enabled      kdump kernel enabled interrupt remapping (yes | no)
+#   id_refused_lines id_refused_edu  devices the kdump kernel named as in the
+#                   way, and whether edu was one of them
+#   id_summary      the kdump kernel's "kdump identity:" verdict line
 #   kdump_mem_written  yes | no
 #   new_iova iova_reused   S2: new buffer's IOVA, equal to the old one?
 #   quarantine_lines edu_quarantined kdump_summary   lines of the patched kernel
@@ -114,6 +126,10 @@ for w in iova_as_pa check_pa; do
 	fi
 done
 [ $kmem = yes ] && landed+=(kdump-memory)
+if [ "${wr[iova_as_pa]:-1}" = 0 ] && [ -n "${wa[iova_as_pa]:-}" ] &&
+	[ "${wa[iova_as_pa]}" != "${wb[iova_as_pa]}" ]; then
+	landed+=(old-memory)
+fi
 if [ "${stale:-none}" = none ]; then
 	landed_s=-
 elif [ ${#landed[@]} -eq 0 ]; then
@@ -122,6 +138,21 @@ else
 	landed_s=$(IFS=,; echo "${landed[*]}")
 fi
 put kdump_mem_written $kmem
+
+# the DMA setups of the kdump IO rule design
+put id_primary_pages "$(grep -oE '[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: kdump identity: crash kernel memory identity-mapped, [0-9]+ page-table pages' "$P" |
+	sed -E 's/^([^ ]*): .*, ([0-9]+) page-table pages/\1:\2/' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+put id_primary_bad "$(grep -c 'kdump identity: crash kernel memory .* will not keep' "$P")"
+put id_kept "$(grep -q 'kdump identity: .*IOMMUs left as found' "$K" && echo yes || echo no)"
+put ir_enabled "$(grep -q 'DMAR-IR: Enabled IRQ remapping' "$K" && echo yes || echo no)"
+IDLINE='kdump identity: [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: '
+put id_refused_lines "$(grep -cE "$IDLINE" "$K")"
+if [ -n "$(rv bdf "$P")" ] && grep -E "$IDLINE" "$K" | grep -q "$(rv bdf "$P")"; then
+	put id_refused_edu yes
+else
+	put id_refused_edu no
+fi
+put id_summary "$(grep -E 'DMAR: kdump identity: (refused|[0-9]+ devices)' "$K" | tail -n 1 | sed 's/^\[[ 0-9.]*\] *//')"
 put new_iova "$(rv new_iova "$K")"
 put iova_reused "$(rv iova_reused "$K")"
 
@@ -204,6 +235,24 @@ if [ $captured = yes ]; then
 	fi
 fi
 put landed "$landed_s"
+crash=$(rv crashkernel "$P")
+landed_pa=
+case ",$landed_s," in
+*,old-buffer,*) landed_pa=$old_pa ;;
+*,new-buffer,*) landed_pa=$(rv new_pa "$K") ;;
+*,old-memory,*) landed_pa=$(rv old_iova "$P") ;;
+*,kdump-memory,*) landed_pa=$(rv check_pa "$P") ;;
+esac
+put landed_pa "$landed_pa"
+if [ -n "$landed_pa" ] && [ -n "$crash" ]; then
+	if [ $((landed_pa)) -ge $((${crash%-*})) ] && [ $((landed_pa)) -le $((${crash#*-})) ]; then
+		put landed_in_crash yes
+	else
+		put landed_in_crash no
+	fi
+else
+	put landed_in_crash -
+fi
 put dump_captured $captured
 put dump_verified $verified
 put dump_old_buf "${dump_old:-}"

@@ -10,6 +10,11 @@
 #   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture
 #   --variant V    legacy (default) | sm (x-scalable-mode=on) | aw48 (aw-bits=48)
 #                  | cm (caching-mode=on); combine with '+', e.g. sm+aw48
+#                  DMA setups of the "kdump IO rule" design (edu gets a 32-bit
+#                  DMA mask so that it reaches the crash kernel region):
+#                  id (intel_iommu=on,kdump_identity in both kernels)
+#                  | idneg (only the kdump kernel has kdump_identity)
+#                  | off (intel_iommu=off) | swiotlb (intel_iommu=off swiotlb=force)
 #   --timeout S    hard limit for the whole run (default 240 s; debian 400 s)
 #   --no-dump      do not write/verify the dump
 #   --initramfs F  use F instead of building build/scenarios/KIND/initramfs.cpio.gz
@@ -69,6 +74,12 @@ rm -f "$dir"/{console.log,primary.log,kdump.log,disk.img,vmcore,result.env,crash
 
 iommu_dev=intel-iommu,intremap=on
 iommu_arg=on
+edu_dev=edu,addr=03.0
+extra_args=
+dma32() {
+	edu_dev=edu,addr=03.0,dma_mask=0xffffffff
+	extra_args="$extra_args vtdk.dma_bits=32"
+}
 IFS=+ read -r -a vparts <<<"$variant"
 for v in "${vparts[@]}"; do
 	case "$v" in
@@ -76,6 +87,10 @@ for v in "${vparts[@]}"; do
 	sm) iommu_dev=$iommu_dev,x-scalable-mode=on; iommu_arg=on,sm_on ;;
 	aw48) iommu_dev=$iommu_dev,aw-bits=48 ;;
 	cm) iommu_dev=$iommu_dev,caching-mode=on ;;
+	id) iommu_arg=$iommu_arg,kdump_identity; dma32 ;;
+	idneg) extra_args="$extra_args vtdk.kdump_iommu=$iommu_arg,kdump_identity"; dma32 ;;
+	off) iommu_arg=off; dma32 ;;
+	swiotlb) iommu_arg=off; extra_args="$extra_args swiotlb=force"; dma32 ;;
 	*) echo "run-qemu.sh: unknown variant part $v" >&2; exit 2 ;;
 	esac
 done
@@ -97,12 +112,12 @@ truncate -s 0 "$dir/disk.img"
 truncate -s 1G "$dir/disk.img"
 
 append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1 kunit.enable=0"
-append="$append vtdk.scenario=$scen vtdk.dump=$dump"
+append="$append vtdk.scenario=$scen vtdk.dump=$dump$extra_args"
 
 # shellcheck disable=SC2054
 cmd=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
 	-cpu max -device "$iommu_dev"
-	-device edu,addr=03.0
+	-device "$edu_dev"
 	-drive "file=$dir/disk.img,if=none,id=d0,format=raw"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on,addr=04.0
 	-vga none -nic none -nographic -no-reboot

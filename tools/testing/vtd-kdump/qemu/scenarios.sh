@@ -24,8 +24,8 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48"
-QUICK="S1 S2 S3a"
+FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48 S1@id S2@id S1@idneg S1@off S1@swiotlb"
+QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL
 check=
@@ -135,10 +135,44 @@ for sv in $scenarios; do
 		)
 	done
 done
+
+# ---- the DMA setups side by side: one column per design ----
+modes=$RES/results-modes.md
+cell() {			# cell KIND NAME
+	local env=$RES/$1/$2/result.env
+	[ -f "$env" ] || { echo "-"; return; }
+	(
+		# shellcheck disable=SC1090
+		. "$env"
+		c="landed: $landed"
+		[ "$landed_in_crash" = yes ] && c="$c (in the crash region)"
+		[ "$kdump_mem_written" = yes ] && c="$c, **kdump memory written**"
+		[ -n "$new_iova" ] && c="$c, new DMA address $new_iova"
+		[ "$iova_reused" = 1 ] && c="$c (**old IOVA reused**)"
+		c="$c; $dmar_faults faults; dump $dump_captured/$dump_verified"
+		[ "$id_kept" = yes ] && c="$c; IOMMU left as found"
+		[ "$id_refused_lines" != 0 ] && c="$c; identity refused, $id_refused_lines devices named$([ "$id_refused_edu" = yes ] && echo ", edu among them"), tables adopted"
+		[ -n "$id_primary_pages" ] && c="$c; primary page-table pages per domain: $id_primary_pages"
+		[ "$status" != ok ] && c="status $status; $c"
+		echo "$c"
+	)
+}
+{
+	echo "| scenario | 6.12 baseline | main series (adopt the old tables) | kdump IO rule (intel_iommu=kdump_identity) |"
+	echo "|---|---|---|---|"
+	echo "| S1 stale DMA | $(cell baseline S1) | $(cell patched S1) | $(cell patched S1-id) |"
+	echo "| S2 kdump driver maps a new buffer | $(cell baseline S2) | $(cell patched S2) | $(cell patched S2-id) |"
+	echo "| primary without the option, kdump kernel with it | $(cell baseline S1-idneg) | - | $(cell patched S1-idneg) |"
+	echo "| no IOMMU (intel_iommu=off) | $(cell baseline S1-off) | $(cell patched S1-off) | - |"
+	echo "| no IOMMU, swiotlb=force | $(cell baseline S1-swiotlb) | $(cell patched S1-swiotlb) | - |"
+} >"$modes"
+
 echo
 cat "$md"
 echo
-echo "results: $md $csv"
+cat "$modes"
+echo
+echo "results: $md $modes $csv"
 [ $run = 1 ] && echo "scenario set took ${t_all}s"
 
 # ---- checks ----
