@@ -473,7 +473,7 @@ bool intel_iommu_kdump_identity_keep_tables(void)
 			ck->devices, ck->nr_want,
 			ktime_us_delta(ktime_get(), start));
 	else
-		pr_warn("kdump identity: refused (%u devices in the way): adopting the old tables instead\n",
+		pr_warn("kdump identity: refused, devices in the way: %u; adopting the old tables instead\n",
 			ck->refused);
 	vtd_kdump_id_free(ck);
 out:

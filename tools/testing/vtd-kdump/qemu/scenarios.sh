@@ -24,7 +24,7 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48 S1@id S2@id S1@idneg S1@off S1@swiotlb"
+FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
 QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL
@@ -162,6 +162,8 @@ cell() {			# cell KIND NAME
 	echo "|---|---|---|---|"
 	echo "| S1 stale DMA | $(cell baseline S1) | $(cell patched S1) | $(cell patched S1-id) |"
 	echo "| S2 kdump driver maps a new buffer | $(cell baseline S2) | $(cell patched S2) | $(cell patched S2-id) |"
+	echo "| S2, scalable mode | $(cell baseline S2-sm) | $(cell patched S2-sm) | $(cell patched S2-sm-id) |"
+	echo "| S3a old leaf points into the crash region | $(cell baseline S3a) | $(cell patched S3a) | $(cell patched S3a-id) |"
 	echo "| primary without the option, kdump kernel with it | $(cell baseline S1-idneg) | - | $(cell patched S1-idneg) |"
 	echo "| no IOMMU (intel_iommu=off) | $(cell baseline S1-off) | $(cell patched S1-off) | - |"
 	echo "| no IOMMU, swiotlb=force | $(cell baseline S1-swiotlb) | $(cell patched S1-swiotlb) | - |"
