@@ -11,7 +11,6 @@
 #include "kdump_cover.h"
 #include "kdump_walk_test.h"
 
-#define VTD_KC_MAX_WANT		2
 #define VTD_KC_MAX_LEAVES	4
 #define VTD_KC_RW		(VTD_SL_R | VTD_SL_W)
 
@@ -22,6 +21,15 @@
 #define VTD_KC_B_END		0x7fffffffULL
 #define VTD_KC_OLD_IOVA		0xffff000ULL
 
+/* The wanted ranges of a case */
+enum vtd_kc_want {
+	VTD_KC_IN_NONE,
+	VTD_KC_IN_A,
+	VTD_KC_IN_AB,
+	VTD_KC_IN_TOP,
+	VTD_KC_NR_WANTS,
+};
+
 struct vtd_kc_leaf {
 	u64 iova;
 	u64 phys;
@@ -31,8 +39,7 @@ struct vtd_kc_leaf {
 
 struct vtd_kc_case {
 	const char *name;
-	struct vtd_kdump_range want[VTD_KC_MAX_WANT];
-	unsigned int nr_want;
+	enum vtd_kc_want want;
 	struct vtd_kc_leaf leaves[VTD_KC_MAX_LEAVES];
 	unsigned int nr_leaves;
 	bool pass_through;
@@ -42,75 +49,97 @@ struct vtd_kc_case {
 	u64 bad_start;			/* where, if not OK */
 };
 
-#define VTD_KC_WANT_A		{ { VTD_KC_A, VTD_KC_A_END } }, 1
-#define VTD_KC_WANT_AB		{ { VTD_KC_A, VTD_KC_A_END }, \
-				  { VTD_KC_B, VTD_KC_B_END } }, 2
+static const struct vtd_kdump_range vtd_kc_a[] = {
+	{ VTD_KC_A, VTD_KC_A_END },
+};
+
+static const struct vtd_kdump_range vtd_kc_ab[] = {
+	{ VTD_KC_A, VTD_KC_A_END },
+	{ VTD_KC_B, VTD_KC_B_END },
+};
+
+static const struct vtd_kdump_range vtd_kc_top[] = {
+	{ 0xfffffffffffff000ULL, U64_MAX },
+};
+
+struct vtd_kc_ranges {
+	const struct vtd_kdump_range *r;
+	unsigned int nr;
+};
+
+static const struct vtd_kc_ranges vtd_kc_wants[VTD_KC_NR_WANTS] = {
+	[VTD_KC_IN_NONE] = { NULL, 0 },
+	[VTD_KC_IN_A] = { vtd_kc_a, ARRAY_SIZE(vtd_kc_a) },
+	[VTD_KC_IN_AB] = { vtd_kc_ab, ARRAY_SIZE(vtd_kc_ab) },
+	[VTD_KC_IN_TOP] = { vtd_kc_top, ARRAY_SIZE(vtd_kc_top) },
+};
+
 #define VTD_KC_ID_A		{ VTD_KC_A, VTD_KC_A, VTD_KC_A_END - VTD_KC_A + 1, \
 				  VTD_KC_RW }
 #define VTD_KC_ID_B		{ VTD_KC_B, VTD_KC_B, VTD_KC_B_END - VTD_KC_B + 1, \
 				  VTD_KC_RW }
 
 static const struct vtd_kc_case vtd_kc_cases[] = {
-	{ "one run covers the region", VTD_KC_WANT_A, { VTD_KC_ID_A }, 1,
+	{ "one run covers the region", VTD_KC_IN_A, { VTD_KC_ID_A }, 1,
 	  .expect = VTD_KDUMP_COVER_OK },
-	{ "two runs cover two regions", VTD_KC_WANT_AB,
+	{ "two runs cover two regions", VTD_KC_IN_AB,
 	  { VTD_KC_ID_A, VTD_KC_ID_B }, 2, .expect = VTD_KDUMP_COVER_OK },
-	{ "one 1 GiB leaf covers both regions", VTD_KC_WANT_AB,
+	{ "one 1 GiB leaf covers both regions", VTD_KC_IN_AB,
 	  { { 0x40000000, 0x40000000, SZ_1G, VTD_KC_RW } }, 1,
 	  .expect = VTD_KDUMP_COVER_OK },
-	{ "leaves before and between regions are ignored", VTD_KC_WANT_AB,
+	{ "leaves before and between regions are ignored", VTD_KC_IN_AB,
 	  { { VTD_KC_OLD_IOVA, 0x1000, SZ_4K, VTD_KC_RW }, VTD_KC_ID_A,
 	    { 0x71000000, 0x2000, SZ_4K, VTD_SL_R }, VTD_KC_ID_B }, 4,
 	  .expect = VTD_KDUMP_COVER_OK },
-	{ "first page missing", VTD_KC_WANT_A,
+	{ "first page missing", VTD_KC_IN_A,
 	  { { VTD_KC_A + SZ_4K, VTD_KC_A + SZ_4K,
 	      VTD_KC_A_END - VTD_KC_A + 1 - SZ_4K, VTD_KC_RW } }, 1,
 	  .expect = VTD_KDUMP_COVER_GAP, .bad_start = VTD_KC_A },
-	{ "page missing in the middle", VTD_KC_WANT_A,
+	{ "page missing in the middle", VTD_KC_IN_A,
 	  { { VTD_KC_A, VTD_KC_A, SZ_4K, VTD_KC_RW },
 	    { VTD_KC_A + 2 * SZ_4K, VTD_KC_A + 2 * SZ_4K,
 	      VTD_KC_A_END - VTD_KC_A + 1 - 2 * SZ_4K, VTD_KC_RW } }, 2,
 	  .expect = VTD_KDUMP_COVER_GAP, .bad_start = VTD_KC_A + SZ_4K },
-	{ "upper half missing", VTD_KC_WANT_A,
+	{ "upper half missing", VTD_KC_IN_A,
 	  { { VTD_KC_A, VTD_KC_A, SZ_128M, VTD_KC_RW } }, 1,
 	  .expect = VTD_KDUMP_COVER_GAP, .bad_start = VTD_KC_A + SZ_128M },
-	{ "second region missing", VTD_KC_WANT_AB, { VTD_KC_ID_A }, 1,
+	{ "second region missing", VTD_KC_IN_AB, { VTD_KC_ID_A }, 1,
 	  .expect = VTD_KDUMP_COVER_GAP, .bad_start = VTD_KC_B },
-	{ "no leaves at all", VTD_KC_WANT_A, {}, 0,
+	{ "no leaves at all", VTD_KC_IN_A, {}, 0,
 	  .expect = VTD_KDUMP_COVER_GAP, .bad_start = VTD_KC_A },
-	{ "region's IOVA maps other memory", VTD_KC_WANT_A,
+	{ "region's IOVA maps other memory", VTD_KC_IN_A,
 	  { { VTD_KC_A, 0x1000000, VTD_KC_A_END - VTD_KC_A + 1, VTD_KC_RW } },
 	  1, .expect = VTD_KDUMP_COVER_ELSEWHERE, .bad_start = VTD_KC_A },
-	{ "old IOVA maps into the region", VTD_KC_WANT_A,
+	{ "old IOVA maps into the region", VTD_KC_IN_A,
 	  { { VTD_KC_OLD_IOVA, 0x69000000, SZ_4K, VTD_KC_RW }, VTD_KC_ID_A },
 	  2, .expect = VTD_KDUMP_COVER_ALIAS, .bad_start = 0x69000000 },
-	{ "old IOVA maps across the region's start", VTD_KC_WANT_A,
+	{ "old IOVA maps across the region's start", VTD_KC_IN_A,
 	  { { 0x1000, VTD_KC_A - SZ_4K, 2 * SZ_4K, VTD_KC_RW }, VTD_KC_ID_A },
 	  2, .expect = VTD_KDUMP_COVER_ALIAS, .bad_start = VTD_KC_A - SZ_4K },
-	{ "alias after the region was covered", VTD_KC_WANT_A,
+	{ "alias after the region was covered", VTD_KC_IN_A,
 	  { VTD_KC_ID_A, { 0x80000000, VTD_KC_A, SZ_4K, VTD_KC_RW } }, 2,
 	  .expect = VTD_KDUMP_COVER_ALIAS, .bad_start = VTD_KC_A },
-	{ "read-only identity map", VTD_KC_WANT_A,
+	{ "read-only identity map", VTD_KC_IN_A,
 	  { { VTD_KC_A, VTD_KC_A, VTD_KC_A_END - VTD_KC_A + 1, VTD_SL_R } }, 1,
 	  .expect = VTD_KDUMP_COVER_READ_ONLY, .bad_start = VTD_KC_A },
-	{ "write-only identity map", VTD_KC_WANT_A,
+	{ "write-only identity map", VTD_KC_IN_A,
 	  { { VTD_KC_A, VTD_KC_A, VTD_KC_A_END - VTD_KC_A + 1, VTD_SL_W } }, 1,
 	  .expect = VTD_KDUMP_COVER_READ_ONLY, .bad_start = VTD_KC_A },
-	{ "pass-through", VTD_KC_WANT_AB, {}, 0, .pass_through = true,
+	{ "pass-through", VTD_KC_IN_AB, {}, 0, .pass_through = true,
 	  .expect = VTD_KDUMP_COVER_OK },
-	{ "tables refused after covering leaves", VTD_KC_WANT_AB,
+	{ "tables refused after covering leaves", VTD_KC_IN_AB,
 	  { VTD_KC_ID_A, VTD_KC_ID_B }, 2, .walk = VTD_KDUMP_PGTABLE_PTR,
 	  .expect = VTD_KDUMP_COVER_WALK },
-	{ "upper half of a first-level table skipped", VTD_KC_WANT_AB,
+	{ "upper half of a first-level table skipped", VTD_KC_IN_AB,
 	  { VTD_KC_ID_A, VTD_KC_ID_B }, 2, .reject = VTD_KDUMP_IOVA_RANGE,
 	  .expect = VTD_KDUMP_COVER_UNCHECKED, .bad_start = VTD_KC_OLD_IOVA },
-	{ "refused leaf outside the region", VTD_KC_WANT_AB,
+	{ "refused leaf outside the region", VTD_KC_IN_AB,
 	  { VTD_KC_ID_A, VTD_KC_ID_B }, 2, .reject = VTD_KDUMP_LEAF_RSVD,
 	  .expect = VTD_KDUMP_COVER_OK },
-	{ "nothing wanted", {}, 0, { VTD_KC_ID_A }, 1,
+	{ "nothing wanted", VTD_KC_IN_NONE, { VTD_KC_ID_A }, 1,
 	  .expect = VTD_KDUMP_COVER_OK },
 	{ "region ends at the top of the address space",
-	  { { 0xfffffffffffff000ULL, U64_MAX } }, 1,
+	  VTD_KC_IN_TOP,
 	  { { 0xfffffffffffff000ULL, 0xfffffffffffff000ULL, SZ_4K,
 	      VTD_KC_RW } }, 1, .expect = VTD_KDUMP_COVER_OK },
 };
@@ -129,7 +158,9 @@ static void vtd_kc_visitor_test(struct kunit *test)
 	unsigned int i;
 	int ret = 0;
 
-	vtd_kdump_cover_init(&c, t->want, t->nr_want);
+	const struct vtd_kc_ranges *want = &vtd_kc_wants[t->want];
+
+	vtd_kdump_cover_init(&c, want->r, want->nr);
 	if (t->pass_through)
 		vtd_kdump_cover_pass_through(&c);
 	if (t->reject)
