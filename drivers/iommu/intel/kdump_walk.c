@@ -443,10 +443,11 @@ static int vtd_kdump_visit_context(const struct vtd_kdump_walker *w, u8 bus,
 	struct vtd_kdump_dev dev;
 	unsigned int i;
 
-	for (i = 0; i < qwords; i++)
-		raw[i] = READ_ONCE(entry[i]);
+	raw[0] = READ_ONCE(entry[0]);
 	if (!(raw[0] & VTD_CE_LO_P))
 		return 0;
+	for (i = 1; i < qwords; i++)
+		raw[i] = READ_ONCE(entry[i]);
 
 	memset(&dev, 0, sizeof(dev));
 	dev.bus = bus;
@@ -544,7 +545,8 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 		u64 lo = READ_ONCE(root[bus * VTD_RE_QWORDS]);
 		u64 hi = READ_ONCE(root[bus * VTD_RE_QWORDS + 1]);
 
-		ret = vtd_kdump_walk_bus(w, bus, lo, hi, fn, arg);
+		if ((lo | hi) & VTD_RE_P)
+			ret = vtd_kdump_walk_bus(w, bus, lo, hi, fn, arg);
 	}
 	w->ops->unmap(w->ops_ctx, root);
 	return ret < 0 ? ret : 0;
@@ -708,6 +710,18 @@ static void vtd_kdump_fl_fmt(const struct vtd_kdump_hw *hw,
 	};
 }
 
+/*
+ * Old RAM that holds no kdump RAM, remembered from the last classification
+ * that found such a range: the table pages of a tree, and the memory its
+ * leaves map, mostly lie in a few big ranges, so most classifications are
+ * answered here without a search.  A zeroed hint is empty.
+ */
+struct vtd_kdump_ram_hint {
+	u64 first;
+	u64 last;		/* inclusive */
+	bool valid;
+};
+
 /* One device's page-table walk */
 struct vtd_kdump_pt_walk {
 	const struct vtd_kdump_walker *w;
@@ -716,7 +730,47 @@ struct vtd_kdump_pt_walk {
 	struct vtd_kdump_pt_fmt fmt;
 	unsigned int top_level;
 	u64 budget;		/* table pages this walk may read */
+	struct vtd_kdump_ram_hint table_hint;	/* where table pages lie */
+	struct vtd_kdump_ram_hint leaf_hint;	/* what leaves map */
 };
+
+/* Remember the old RAM around @phys, which was just classified as such */
+static void vtd_kdump_hint_set(const struct vtd_kdump_memmap *mem,
+			       struct vtd_kdump_ram_hint *h, u64 phys)
+{
+	unsigned int i = vtd_kdump_range_search(mem->old_ram, mem->nr_old_ram,
+						phys);
+	unsigned int k = vtd_kdump_range_search(mem->kdump_ram,
+						mem->nr_kdump_ram, phys);
+
+	h->valid = i < mem->nr_old_ram && mem->old_ram[i].start <= phys;
+	if (!h->valid)
+		return;
+	h->first = mem->old_ram[i].start;
+	h->last = mem->old_ram[i].end;
+	/* kdump_ram[k] starts above @phys, kdump_ram[k - 1] ends below it */
+	if (k < mem->nr_kdump_ram)
+		h->last = min(h->last, mem->kdump_ram[k].start - 1);
+	if (k)
+		h->first = max(h->first, mem->kdump_ram[k - 1].end + 1);
+}
+
+/* vtd_kdump_classify(), answered from @h when the range lies inside it */
+static enum vtd_kdump_mem
+vtd_kdump_classify_hinted(const struct vtd_kdump_memmap *mem,
+			  struct vtd_kdump_ram_hint *h, u64 phys, u64 size)
+{
+	u64 last = phys + size - 1;
+	enum vtd_kdump_mem what;
+
+	if (h->valid && size && last >= phys && phys >= h->first &&
+	    last <= h->last)
+		return VTD_KDUMP_MEM_OLD_RAM;
+	what = vtd_kdump_classify(mem, phys, size);
+	if (what == VTD_KDUMP_MEM_OLD_RAM)
+		vtd_kdump_hint_set(mem, h, phys);
+	return what;
+}
 
 static void vtd_kdump_visited_reset(struct vtd_kdump_visited *vs)
 {
@@ -767,7 +821,8 @@ static u64 vtd_kdump_walk_budget(const struct vtd_kdump_walker *w)
 static enum vtd_kdump_reason vtd_kdump_claim_table(struct vtd_kdump_pt_walk *st,
 						   u64 phys)
 {
-	switch (vtd_kdump_classify(st->w->mem, phys, VTD_KDUMP_PAGE_SIZE)) {
+	switch (vtd_kdump_classify_hinted(st->w->mem, &st->table_hint, phys,
+					  VTD_KDUMP_PAGE_SIZE)) {
 	case VTD_KDUMP_MEM_OLD_RAM:
 		break;
 	case VTD_KDUMP_MEM_KDUMP:
@@ -802,35 +857,54 @@ static void vtd_kdump_reject(struct vtd_kdump_pt_walk *st, u64 iova, u64 size,
 		st->v->reject(st->v->arg, iova, size, why);
 }
 
-/* Check the leaf @pte at @level; report it, or reject it and go on */
-static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
-						 u64 pte, unsigned int level,
-						 u64 iova)
+static bool vtd_kdump_is_leaf(const struct vtd_kdump_pt_fmt *f, u64 pte,
+			      unsigned int level)
+{
+	return level == 1 ||
+	       ((pte & f->ps) && (f->ps_leaf_levels & BIT(level)));
+}
+
+/* First byte that the leaf @pte at @level maps */
+static u64 vtd_kdump_leaf_phys(const struct vtd_kdump_pt_fmt *f, u64 pte,
+			       unsigned int level)
+{
+	return pte & f->addr & ~(vtd_kdump_level_size(level) - 1);
+}
+
+/* The checks of the leaf @pte at @level that do not need the memory map */
+static enum vtd_kdump_reason
+vtd_kdump_leaf_bits(const struct vtd_kdump_pt_walk *st, u64 pte,
+		    unsigned int level)
 {
 	const struct vtd_kdump_pt_fmt *f = &st->fmt;
-	u64 size = vtd_kdump_level_size(level);
 	u64 addr = pte & f->addr;
-	u64 low = (size - 1) & f->addr;
+	u64 low = (vtd_kdump_level_size(level) - 1) & f->addr;
+
+	if (level > 1) {
+		if (!(f->ps_ok_levels & BIT(level)))
+			return VTD_KDUMP_LEAF_RSVD;
+		low &= ~f->large_ignore;
+	}
+	if (vtd_kdump_beyond_haw(st->w->hw, addr) || (addr & low))
+		return VTD_KDUMP_LEAF_RSVD;
+	return VTD_KDUMP_OK;
+}
+
+/*
+ * Count @n validated leaves at @level, the first one @pte at @iova, the
+ * others following it in IOVA and in memory, and report them to the
+ * visitor as one range.
+ */
+static enum vtd_kdump_reason
+vtd_kdump_visit_leaves(struct vtd_kdump_pt_walk *st, u64 pte,
+		       unsigned int level, u64 iova, unsigned int n)
+{
+	const struct vtd_kdump_pt_fmt *f = &st->fmt;
+	u64 size = (u64)n << vtd_kdump_level_shift(level);
 	unsigned int prot = 0;
-	enum vtd_kdump_reason why;
 	int ret;
 
-	if (level > 1)
-		low &= ~f->large_ignore;
-	if (level > 1 && !(f->ps_ok_levels & BIT(level)))
-		why = VTD_KDUMP_LEAF_RSVD;
-	else if (vtd_kdump_beyond_haw(st->w->hw, addr) || (addr & low))
-		why = VTD_KDUMP_LEAF_RSVD;
-	else
-		why = vtd_kdump_leaf_mem_reason(st->w,
-				vtd_kdump_classify(st->w->mem,
-						   addr & ~(size - 1), size));
-	if (why) {
-		vtd_kdump_reject(st, iova, size, why);
-		return VTD_KDUMP_OK;
-	}
-
-	st->dev->leaves++;
+	st->dev->leaves += n;
 	st->dev->mapped_bytes += size;
 	if (!st->v->leaf)
 		return VTD_KDUMP_OK;
@@ -838,7 +912,8 @@ static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
 		prot |= VTD_SL_R;
 	if (pte & f->write)
 		prot |= VTD_SL_W;
-	ret = st->v->leaf(st->v->arg, iova, addr & ~(size - 1), size, prot);
+	ret = st->v->leaf(st->v->arg, iova, vtd_kdump_leaf_phys(f, pte, level),
+			  size, prot);
 	if (ret) {
 		st->dev->visit_err = ret;
 		return VTD_KDUMP_VISIT_ABORTED;
@@ -846,20 +921,172 @@ static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
 	return VTD_KDUMP_OK;
 }
 
+/* Check the leaf @pte at @level; report it, or reject it and go on */
+static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
+						 u64 pte, unsigned int level,
+						 u64 iova)
+{
+	u64 size = vtd_kdump_level_size(level);
+	u64 phys = vtd_kdump_leaf_phys(&st->fmt, pte, level);
+	enum vtd_kdump_reason why;
+	enum vtd_kdump_mem mem;
+
+	why = vtd_kdump_leaf_bits(st, pte, level);
+	if (!why) {
+		mem = vtd_kdump_classify_hinted(st->w->mem, &st->leaf_hint,
+						phys, size);
+		why = vtd_kdump_leaf_mem_reason(st->w, mem);
+	}
+	if (why) {
+		vtd_kdump_reject(st, iova, size, why);
+		return VTD_KDUMP_OK;
+	}
+	return vtd_kdump_visit_leaves(st, pte, level, iova, 1);
+}
+
+/*
+ * Would each leaf mapping a part of [@phys, @phys + @size) pass the memory
+ * map checks of vtd_kdump_walk_leaf()?  Yes if the whole range is old RAM
+ * (then so is every part of it) or, with @kdump_leaves_ok, if it lies
+ * wholly in kdump RAM (then every part of it overlaps kdump RAM).  False
+ * says only that the leaves must be checked one by one.
+ */
+static bool vtd_kdump_run_mem_ok(struct vtd_kdump_pt_walk *st, u64 phys,
+				 u64 size)
+{
+	const struct vtd_kdump_memmap *mem = st->w->mem;
+
+	if (vtd_kdump_classify_hinted(mem, &st->leaf_hint, phys, size) ==
+	    VTD_KDUMP_MEM_OLD_RAM)
+		return true;
+	return st->w->kdump_leaves_ok &&
+	       vtd_kdump_ranges_cover(mem->kdump_ram, mem->nr_kdump_ram, phys,
+				      phys + size - 1);
+}
+
+/*
+ * May the @n leaves @pte, @pte + size, @pte + 2 * size, ... at @level be
+ * accepted without checking each?  When no carry left their address field,
+ * they differ in the address only: the reserved bits, the page-size rule
+ * and the alignment of each are those of the last one, whose address is
+ * the highest (host address width); what they map is one range.  False
+ * sends the run through vtd_kdump_walk_leaf(), entry by entry, so that the
+ * bad entries in it are rejected and the good ones kept.
+ */
+static bool vtd_kdump_run_valid(struct vtd_kdump_pt_walk *st, u64 pte,
+				unsigned int level, unsigned int n)
+{
+	unsigned int shift = vtd_kdump_level_shift(level);
+	u64 last = pte + ((u64)(n - 1) << shift);
+	u64 phys = vtd_kdump_leaf_phys(&st->fmt, pte, level);
+
+	if ((last ^ pte) & ~st->fmt.addr)
+		return false;
+	if (vtd_kdump_leaf_bits(st, last, level))
+		return false;
+	return vtd_kdump_run_mem_ok(st, phys, (u64)n << shift);
+}
+
+/*
+ * The @n leaf entries at @level from @iova on are @pte, @pte + size, ...:
+ * check them as one run when that is equivalent, else one by one.
+ */
+static enum vtd_kdump_reason vtd_kdump_walk_run(struct vtd_kdump_pt_walk *st,
+						u64 pte, unsigned int level,
+						u64 iova, unsigned int n)
+{
+	u64 size = vtd_kdump_level_size(level);
+	enum vtd_kdump_reason why = VTD_KDUMP_OK;
+	unsigned int k;
+
+	if (n > 1 && vtd_kdump_run_valid(st, pte, level, n))
+		return vtd_kdump_visit_leaves(st, pte, level, iova, n);
+	for (k = 0; k < n && !why; k++)
+		why = vtd_kdump_walk_leaf(st, pte + k * size, level,
+					  iova + k * size);
+	return why;
+}
+
+/*
+ * Entries are compared a block at a time, without a branch inside a block,
+ * so that the compiler can turn the compare into a few wide instructions.
+ */
+#define VTD_KDUMP_SCAN_BLOCK	16
+
+/*
+ * Number of entries from @table[@first] on, before @end, in which each
+ * entry is the one before plus @step: @table[@first] is @pte, read once
+ * by the caller, the next @pte + @step, and so on.  At least 1.
+ *
+ * Only this count comes out of the plain loads below: the caller goes on
+ * with @pte and the count, never with the entries as read here, so a table
+ * that changes meanwhile can only change which run gets checked, never let
+ * an unchecked value through.
+ */
+static unsigned int vtd_kdump_run_length(const u64 *table, unsigned int first,
+					 unsigned int end, u64 pte, u64 step)
+{
+	const u64 *p = table + first + 1, *stop = table + end;
+	const u64 *prev;
+	u64 diff;
+	unsigned int k;
+
+	if (p < stop && *p != pte + step)
+		return 1;
+	while (stop - p >= VTD_KDUMP_SCAN_BLOCK) {
+		prev = p - 1;
+		diff = 0;
+		for (k = 0; k < VTD_KDUMP_SCAN_BLOCK; k++)
+			diff |= (p[k] - prev[k]) ^ step;
+		if (diff)
+			break;
+		p += VTD_KDUMP_SCAN_BLOCK;
+	}
+	while (p < stop && *p - p[-1] == step)
+		p++;
+	return p - table - first;
+}
+
+/* Entries vtd_kdump_or_block() folds into one value */
+#define VTD_KDUMP_OR_BLOCK	8
+
+/* The OR of the VTD_KDUMP_OR_BLOCK entries at @p, as a tree of ORs */
+static u64 vtd_kdump_or_block(const u64 *p)
+{
+	return ((p[0] | p[1]) | (p[2] | p[3])) |
+	       ((p[4] | p[5]) | (p[6] | p[7]));
+}
+
+/*
+ * Number of entries from @table[@first] on, before @end, that are not
+ * present (at least 1: the caller found @table[@first] not present).
+ * What they hold is ignored, as the hardware ignores it.
+ */
+static unsigned int vtd_kdump_absent_length(const u64 *table,
+					    unsigned int first,
+					    unsigned int end, u64 present)
+{
+	const u64 *p = table + first + 1, *stop = table + end;
+
+	while (stop - p >= VTD_KDUMP_OR_BLOCK &&
+	       !(vtd_kdump_or_block(p) & present))
+		p += VTD_KDUMP_OR_BLOCK;
+	while (p < stop && !(*p & present))
+		p++;
+	return p - table - first;
+}
+
 static enum vtd_kdump_reason vtd_kdump_walk_table(struct vtd_kdump_pt_walk *st,
 						  u64 phys, unsigned int level,
 						  u64 base);
 
-static enum vtd_kdump_reason vtd_kdump_walk_entry(struct vtd_kdump_pt_walk *st,
-						  u64 pte, unsigned int level,
-						  u64 iova)
+/* Follow the present, non-leaf entry @pte at @level to the next table */
+static enum vtd_kdump_reason
+vtd_kdump_walk_pointer(struct vtd_kdump_pt_walk *st, u64 pte,
+		       unsigned int level, u64 iova)
 {
 	const struct vtd_kdump_pt_fmt *f = &st->fmt;
 
-	if (!(pte & f->present))
-		return VTD_KDUMP_OK;
-	if (level == 1 || ((pte & f->ps) && (f->ps_leaf_levels & BIT(level))))
-		return vtd_kdump_walk_leaf(st, pte, level, iova);
 	/* PS in a PML4/PML5 (first level) or level 4/5 (second) entry */
 	if ((pte & f->ps) || vtd_kdump_beyond_haw(st->w->hw, pte & f->addr))
 		return VTD_KDUMP_PGTABLE_RSVD;
@@ -869,23 +1096,73 @@ static enum vtd_kdump_reason vtd_kdump_walk_entry(struct vtd_kdump_pt_walk *st,
 /*
  * First-level input addresses are canonical: the upper half of the top
  * table translates sign-extended IOVAs, which no DMA domain of the new
- * kernel can hold (its aperture ends below bit N-1).
+ * kernel can hold (its aperture ends below bit N-1).  Return: the index of
+ * the first entry of a table at @level beyond the aperture.
  */
-static bool vtd_kdump_beyond_aperture(const struct vtd_kdump_pt_walk *st,
-				      unsigned int level, unsigned int index)
+static unsigned int vtd_kdump_aperture_end(const struct vtd_kdump_pt_walk *st,
+					   unsigned int level)
 {
-	return st->fmt.canonical && level == st->top_level &&
-	       index >= VTD_KDUMP_PTES_PER_TABLE / 2;
+	if (st->fmt.canonical && level == st->top_level)
+		return VTD_KDUMP_PTES_PER_TABLE / 2;
+	return VTD_KDUMP_PTES_PER_TABLE;
+}
+
+/* Reject the present entries of @table from index @first on */
+static void vtd_kdump_reject_beyond(struct vtd_kdump_pt_walk *st,
+				    const u64 *table, unsigned int level,
+				    u64 base, unsigned int first)
+{
+	unsigned int shift = vtd_kdump_level_shift(level);
+	unsigned int i;
+
+	for (i = first; i < VTD_KDUMP_PTES_PER_TABLE; i++) {
+		u64 iova = base + ((u64)i << shift);
+
+		if (READ_ONCE(table[i]) & st->fmt.present)
+			vtd_kdump_reject(st, iova | GENMASK_ULL(63, shift +
+					 VTD_KDUMP_LEVEL_STRIDE),
+					 BIT_ULL(shift), VTD_KDUMP_IOVA_RANGE);
+	}
+}
+
+/*
+ * Walk entries 0 to @end - 1 of @table at @level: absent entries and runs
+ * of leaves a stretch at a time, pointers to lower tables one by one.
+ */
+static enum vtd_kdump_reason
+vtd_kdump_walk_entries(struct vtd_kdump_pt_walk *st, const u64 *table,
+		       unsigned int level, u64 base, unsigned int end)
+{
+	const struct vtd_kdump_pt_fmt *f = &st->fmt;
+	unsigned int shift = vtd_kdump_level_shift(level);
+	enum vtd_kdump_reason why = VTD_KDUMP_OK;
+	unsigned int i, n;
+
+	for (i = 0; i < end && !why; i += n) {
+		u64 pte = READ_ONCE(table[i]);
+		u64 iova = base + ((u64)i << shift);
+
+		if (!(pte & f->present)) {
+			n = vtd_kdump_absent_length(table, i, end, f->present);
+		} else if (vtd_kdump_is_leaf(f, pte, level)) {
+			n = vtd_kdump_run_length(table, i, end, pte,
+						 BIT_ULL(shift));
+			why = vtd_kdump_walk_run(st, pte, level, iova, n);
+		} else {
+			n = 1;
+			why = vtd_kdump_walk_pointer(st, pte, level, iova);
+		}
+	}
+	return why;
 }
 
 static enum vtd_kdump_reason vtd_kdump_walk_table(struct vtd_kdump_pt_walk *st,
 						  u64 phys, unsigned int level,
 						  u64 base)
 {
-	unsigned int shift = vtd_kdump_level_shift(level);
+	unsigned int end = vtd_kdump_aperture_end(st, level);
 	enum vtd_kdump_reason why;
 	const u64 *table;
-	unsigned int i;
 
 	why = vtd_kdump_claim_table(st, phys);
 	if (why)
@@ -895,20 +1172,9 @@ static enum vtd_kdump_reason vtd_kdump_walk_table(struct vtd_kdump_pt_walk *st,
 		return VTD_KDUMP_MAP_FAILED;
 	st->dev->table_pages++;
 
-	for (i = 0; i < VTD_KDUMP_PTES_PER_TABLE && !why; i++) {
-		u64 pte = READ_ONCE(table[i]);
-		u64 iova = base + ((u64)i << shift);
-
-		if (vtd_kdump_beyond_aperture(st, level, i)) {
-			if (pte & st->fmt.present)
-				vtd_kdump_reject(st, iova | GENMASK_ULL(63, shift +
-						 VTD_KDUMP_LEVEL_STRIDE),
-						 BIT_ULL(shift),
-						 VTD_KDUMP_IOVA_RANGE);
-			continue;
-		}
-		why = vtd_kdump_walk_entry(st, pte, level, iova);
-	}
+	why = vtd_kdump_walk_entries(st, table, level, base, end);
+	if (!why)
+		vtd_kdump_reject_beyond(st, table, level, base, end);
 	st->w->ops->unmap(st->w->ops_ctx, table);
 	return why;
 }
@@ -925,11 +1191,15 @@ static bool vtd_kdump_levels_valid(const struct vtd_kdump_ctx *ctx)
  * vtd_kdump_walk_dev() - validate a device's translation and visit its leaves
  * @w: the walker
  * @dev: a device as passed to the &vtd_kdump_dev_fn of vtd_kdump_walk_root()
- * @v: called for every validated leaf (ascending IOVA) and rejected leaf
+ * @v: called for the validated leaves, in ascending IOVA order and runs of
+ *     them at a time (see &vtd_kdump_leaf_fn), and for each rejected leaf
  *
  * In scalable mode the RID_PASID entry is read first and decides the
  * format.  The page tables are then walked depth first; each table page
  * must be old RAM, is read at most once and counts against @w->budget.
+ * Every leaf entry gets the same checks whether it is part of a run or
+ * not: a run is accepted as a whole only when that is equivalent to
+ * accepting each of its entries, and walked entry by entry otherwise.
  * A structural failure (a bad table pointer, reserved bits in a non-leaf
  * entry, a page reached twice, the budget) stops the walk; a bad leaf is
  * only rejected.  Leaves reported before a structural failure must be

@@ -213,7 +213,7 @@ struct vtd_kdump_dev {
 	u8 devfn;
 	struct vtd_kdump_ctx ctx;
 	enum vtd_kdump_reason reason;	/* first structural failure, or OK */
-	u64 leaves;			/* validated leaves */
+	u64 leaves;			/* validated leaves, not runs */
 	u64 mapped_bytes;		/* bytes those leaves map */
 	u64 rejected_leaves;
 	u64 table_pages;		/* page-table pages read */
@@ -250,14 +250,18 @@ struct vtd_kdump_walker {
 };
 
 /*
- * Called for every validated leaf, in ascending IOVA order:
- * [@iova, @iova + @size) translates to [@phys, @phys + @size).
- * @prot holds VTD_SL_R / VTD_SL_W (first-level leaves are reported with
- * the same bits).  A non-zero return stops the walk and is returned.
+ * Called for validated leaves, in ascending IOVA order: [@iova, @iova +
+ * @size) translates to [@phys, @phys + @size).  One call may report a run
+ * of leaves of one table that follow each other in IOVA and in memory with
+ * the same permissions: @size is then n times the leaf size (4 KiB, 2 MiB
+ * or 1 GiB), so a call of 2 MiB may be one 2 MiB leaf or 512 leaves of
+ * 4 KiB; &vtd_kdump_dev.leaves counts the leaves, not the calls.  @prot
+ * holds VTD_SL_R / VTD_SL_W (first-level leaves are reported with the same
+ * bits).  A non-zero return stops the walk and is returned.
  */
 typedef int (*vtd_kdump_leaf_fn)(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot);
-/* Called for a leaf that was refused; the walk goes on without it */
+/* Called for each leaf entry that was refused; the walk goes on without it */
 typedef void (*vtd_kdump_reject_fn)(void *arg, u64 iova, u64 size,
 				    enum vtd_kdump_reason why);
 

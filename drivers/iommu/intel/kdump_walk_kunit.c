@@ -4,8 +4,9 @@
  *
  * The cases live in kdump_walk_test.h and are shared with the userspace
  * harness in tools/testing/vtd-kdump/userspace/: every validation rule on
- * every table format and level count, memory-map classification, run
- * coalescing, the walk budget, the visited set, and seeded random trees.
+ * every table format and level count, runs of leaves checked as a whole,
+ * memory-map classification, run coalescing, the walk budget, the visited
+ * set, and seeded random trees.
  */
 #include <kunit/test.h>
 #include <linux/sched.h>
@@ -37,9 +38,9 @@ static struct vtd_kt_ctx *vtd_kt_ctx_alloc(struct kunit *test, u8 **buf,
 	return c;
 }
 
-/* One parameter per (rule, kind) pair that applies */
+/* One parameter per (rule, kind) or (run case, kind) pair that applies */
 struct vtd_kt_param {
-	u16 rule;
+	u16 rule;			/* or run case */
 	u8 kind;
 };
 
@@ -76,6 +77,45 @@ static void vtd_kt_rule_test(struct kunit *test)
 			      vtd_kt_run_rule(&vtd_kt_rules[p->rule], p->kind,
 					      buf, &c->m, &c->w, &c->r, c->err,
 					      sizeof(c->err)),
+			      "%s", c->err);
+}
+
+/* One parameter per (run case, kind) pair that applies */
+static struct vtd_kt_param vtd_kt_run_params[VTD_KT_NR_RUN_CASES *
+					     VTD_KT_NR_KINDS];
+
+static const void *vtd_kt_run_gen(const void *prev, char *desc)
+{
+	const struct vtd_kt_param *p = prev;
+	unsigned int i = p ? p - vtd_kt_run_params + 1 : 0;
+
+	for (; i < ARRAY_SIZE(vtd_kt_run_params); i++) {
+		unsigned int rc = i / VTD_KT_NR_KINDS;
+		unsigned int kind = i % VTD_KT_NR_KINDS;
+
+		if (!vtd_kt_run_case_applies(&vtd_kt_run_cases[rc], kind))
+			continue;
+		vtd_kt_run_params[i].rule = rc;
+		vtd_kt_run_params[i].kind = kind;
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s: %s",
+			 vtd_kt_kinds[kind].name, vtd_kt_run_cases[rc].name);
+		return &vtd_kt_run_params[i];
+	}
+	return NULL;
+}
+
+static void vtd_kt_run_test(struct kunit *test)
+{
+	const struct vtd_kt_param *p = test->param_value;
+	struct vtd_kt_ctx *c;
+	u8 *buf;
+
+	c = vtd_kt_ctx_alloc(test, &buf, VTD_KT_BUF_PAGES);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      vtd_kt_run_run_case(&vtd_kt_run_cases[p->rule],
+						  p->kind, buf, &c->m, &c->w,
+						  &c->r, c->err,
+						  sizeof(c->err)),
 			      "%s", c->err);
 }
 
@@ -194,6 +234,7 @@ static void vtd_kt_random_test(struct kunit *test)
 
 static struct kunit_case vtd_kdump_walk_cases[] = {
 	KUNIT_CASE_PARAM(vtd_kt_rule_test, vtd_kt_rule_gen),
+	KUNIT_CASE_PARAM(vtd_kt_run_test, vtd_kt_run_gen),
 	KUNIT_CASE_PARAM(vtd_kt_classify_test, vtd_kt_classify_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_runs_test, vtd_kt_runs_gen_params),
 	KUNIT_CASE(vtd_kt_memmap_valid_test),

@@ -607,6 +607,7 @@ struct vtd_kt_rec {
 	u64 rejected;
 	u64 mapped_bytes;
 	u64 table_pages;
+	u64 calls;			/* leaf() calls */
 	unsigned int nr_runs;
 	bool runs_overflow;
 };
@@ -624,7 +625,8 @@ struct vtd_kt_run {
 	/* the leaves of the device being walked */
 	struct vtd_kt_leaf leaves[VTD_KT_MAX_LEAVES];
 	unsigned int nr_leaves;
-	u64 leaves_seen;
+	u64 leaves_seen;		/* leaf() calls */
+	u64 bytes_seen;			/* bytes they reported */
 	u64 next_iova;
 	bool any_leaf;
 	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
@@ -642,19 +644,44 @@ static inline void vtd_kt_fail(struct vtd_kt_run *r, const char *what, u64 a,
 			 (unsigned long long)a, (unsigned long long)b);
 }
 
-/* Every property a validated leaf must have */
+/*
+ * Could [@iova, @iova + @size) -> @phys be what the walker reports for n
+ * leaves of one size that follow each other in one table?  n >= 1 leaves
+ * of 4 KiB, 2 MiB or 1 GiB, IOVA and address aligned to that size, within
+ * the IOVA span of one table of such leaves.
+ */
+static inline bool vtd_kt_leaf_run_shape(u64 iova, u64 phys, u64 size)
+{
+	static const unsigned int shifts[] = { 12, 21, 30 };
+	unsigned int i, shift, span;
+
+	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
+		shift = shifts[i];
+		span = shift + VTD_KDUMP_LEVEL_STRIDE;
+		if (!size || ((iova | phys | size) & (BIT_ULL(shift) - 1)))
+			continue;
+		if (iova + size - 1 >= iova &&
+		    iova >> span == (iova + size - 1) >> span)
+			return true;
+	}
+	return false;
+}
+
+/* Every property a validated leaf (or run of leaves) must have */
 static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot)
 {
 	struct vtd_kt_run *r = arg;
+	enum vtd_kdump_mem mem;
 
-	if (size != VTD_KT_SZ_4K && size != VTD_KT_SZ_2M && size != VTD_KT_SZ_1G)
-		vtd_kt_fail(r, "leaf of odd size", iova, size);
-	if ((iova | phys) & (size - 1))
-		vtd_kt_fail(r, "misaligned leaf", iova, phys);
+	if (!vtd_kt_leaf_run_shape(iova, phys, size))
+		vtd_kt_fail(r, "leaf (run) of odd size or alignment", iova,
+			    size);
 	if (r->any_leaf && iova < r->next_iova)
 		vtd_kt_fail(r, "leaves out of IOVA order", iova, r->next_iova);
-	if (vtd_kt_naive_classify(r->m, phys, size) != VTD_KDUMP_MEM_OLD_RAM)
+	mem = vtd_kt_naive_classify(r->m, phys, size);
+	if (mem != VTD_KDUMP_MEM_OLD_RAM &&
+	    !(r->w.kdump_leaves_ok && mem == VTD_KDUMP_MEM_KDUMP))
 		vtd_kt_fail(r, "leaf maps memory that is not old RAM", phys, size);
 	if (prot & ~(VTD_SL_R | VTD_SL_W))
 		vtd_kt_fail(r, "leaf with odd prot", iova, prot);
@@ -670,6 +697,7 @@ static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 	}
 	vtd_kdump_runs_add(&r->runs, iova, size);
 	r->leaves_seen++;
+	r->bytes_seen += size;
 	if (r->abort_after >= 0 && r->leaves_seen > (u64)r->abort_after)
 		return -ENOMEM;
 	return 0;
@@ -732,6 +760,7 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 
 	r->nr_leaves = 0;
 	r->leaves_seen = 0;
+	r->bytes_seen = 0;
 	r->any_leaf = false;
 	r->runs.r = r->run_buf;
 	r->runs.nr = 0;
@@ -744,7 +773,12 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 			vtd_kt_fail(r, "budget exceeded", dev->table_pages,
 				    r->w.budget);
 		if (dev->reason == VTD_KDUMP_OK) {
-			if (dev->leaves != r->leaves_seen)
+			/* one call reports one leaf or a run of them */
+			if (dev->mapped_bytes != r->bytes_seen)
+				vtd_kt_fail(r, "mapped bytes differ",
+					    dev->mapped_bytes, r->bytes_seen);
+			if (dev->leaves < r->leaves_seen ||
+			    dev->leaves > r->bytes_seen >> VTD_KDUMP_PAGE_SHIFT)
 				vtd_kt_fail(r, "leaf count differs", dev->leaves,
 					    r->leaves_seen);
 			vtd_kt_check_runs(r);
@@ -766,6 +800,7 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	rec->rejected = dev->rejected_leaves;
 	rec->mapped_bytes = dev->mapped_bytes;
 	rec->table_pages = dev->table_pages;
+	rec->calls = r->leaves_seen;
 	rec->nr_runs = r->runs.nr;
 	rec->runs_overflow = r->runs.overflow;
 	return 0;
@@ -862,6 +897,8 @@ enum vtd_kt_addr {
 #define VTD_KT_HW_NO_PASID	BIT(7)
 #define VTD_KT_HW_HAW_32	BIT(8)		/* haw 32: data above it */
 #define VTD_KT_HW_PASID_BITS_6	BIT(9)		/* pasid_bits = 6 */
+#define VTD_KT_HW_HAW_33	BIT(10)		/* haw 33: 8G and up */
+#define VTD_KT_HW_HAW_52	BIT(11)		/* haw 52: none */
 
 struct vtd_kt_rule {
 	const char *name;
@@ -1272,6 +1309,10 @@ static inline void vtd_kt_apply_hw(struct vtd_kdump_hw *hw, unsigned int f)
 		hw->haw = 32;
 	if (f & VTD_KT_HW_PASID_BITS_6)
 		hw->pasid_bits = 6;
+	if (f & VTD_KT_HW_HAW_33)
+		hw->haw = 33;
+	if (f & VTD_KT_HW_HAW_52)
+		hw->haw = 52;
 }
 
 static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
@@ -1484,6 +1525,310 @@ static inline bool vtd_kt_run_rule(const struct vtd_kt_rule *rule,
 			 (unsigned long long)a->rejected,
 			 (unsigned long long)a->mapped_bytes, a->nr_runs,
 			 (unsigned long long)a->table_pages);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs of leaves                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The walker checks a run of leaf entries, each the one before plus the
+ * leaf size, as a whole when that is equivalent to checking each entry, and
+ * reports it in one leaf() call.  Each case lays out one run for device A
+ * (entry k maps .phys + k * size at .iova + k * size), changes some of its
+ * entries, and states what the walk must find: what checking the entries
+ * one by one finds, and how many leaf() calls report the leaves.
+ */
+struct vtd_kt_run_case {
+	const char *name;
+	unsigned int kinds;		/* VTD_KT_K() mask */
+	unsigned int level;		/* of the leaves: 1 4K, 2 2M, 3 1G */
+	unsigned int n;			/* entries in the run */
+	u64 iova;
+	u64 phys;			/* what entry 0 maps */
+	unsigned int prot;		/* VTD_SL_R / VTD_SL_W */
+	unsigned int edit;		/* first entry changed by .op ... */
+	unsigned int edits;		/* ... and how many (0: none) */
+	enum vtd_kt_op op;
+	u64 mask;
+	enum vtd_kt_addr addr;
+	unsigned int hw;		/* VTD_KT_HW_* */
+	bool kdump_leaves_ok;
+	u64 old_ram_end;		/* data RAM to here, over kdump RAM */
+	int abort_after;		/* 0: never; n: leaf() fails after n */
+	/* expected */
+	enum vtd_kdump_reason reason;
+	unsigned int leaves;
+	unsigned int rejected;
+	unsigned int calls;		/* leaf() calls */
+	unsigned int ranges;		/* maximal runs of the leaves */
+};
+
+#define VTD_KT_RW		(VTD_SL_R | VTD_SL_W)
+#define VTD_KT_RUN_IOVA		0x40000000ULL	/* 1 GiB: table start */
+#define VTD_KT_TWO_TABLES	(VTD_KT_RUN_IOVA + VTD_KT_SZ_2M - \
+				 100 * VTD_KT_SZ_4K)
+#define VTD_KT_BIG_RAM_END	0x3ffffffffULL	/* 16 GiB - 1 */
+#define VTD_KT_HAW_33_END	0x200000000ULL	/* 8 GiB */
+#define VTD_KT_PRESENT_BITS	(VTD_SL_R | VTD_SL_W | VTD_FL_P)
+#define VTD_KT_IGNORED_BIT	BIT_ULL(9)	/* ignored by both formats */
+#define VTD_KT_CARRY_PHYS	(BIT_ULL(52) - 16 * VTD_KT_SZ_4K)
+#define VTD_KT_CARRY_RAM_END	(BIT_ULL(52) + 16 * VTD_KT_SZ_4K - 1)
+#define VTD_KT_BEFORE_SPLIT	(VTD_KT_DATA_SPLIT - 16 * VTD_KT_SZ_4K)
+#define VTD_KT_BEFORE_KDUMP	(VTD_KT_DATA_KDUMP - 16 * VTD_KT_SZ_4K)
+
+static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
+	/* --- 4 KiB leaves --- */
+	{ .name = "4K run fills a table", .kinds = VTD_KT_PGTABLE, .level = 1,
+	  .n = 512, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .leaves = 512, .calls = 1, .ranges = 1 },
+	{ .name = "4K run over two tables", .kinds = VTD_KT_PGTABLE,
+	  .level = 1, .n = 300, .iova = VTD_KT_TWO_TABLES, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .leaves = 300, .calls = 2, .ranges = 1 },
+	{ .name = "4K run over adjacent old-RAM ranges",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_BEFORE_SPLIT,
+	  .prot = VTD_SL_R, .leaves = 32, .calls = 1, .ranges = 1 },
+	{ .name = "4K run from old RAM into kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_BEFORE_KDUMP,
+	  .prot = VTD_KT_RW, .leaves = 16, .rejected = 16, .calls = 16,
+	  .ranges = 1 },
+	{ .name = "4K run into kdump RAM, kdump leaves allowed",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_BEFORE_KDUMP,
+	  .prot = VTD_KT_RW, .kdump_leaves_ok = true, .leaves = 32,
+	  .calls = 32, .ranges = 1 },
+	{ .name = "4K run in kdump RAM", .kinds = VTD_KT_PGTABLE, .level = 1,
+	  .n = 32, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA_KDUMP,
+	  .prot = VTD_KT_RW, .rejected = 32 },
+	{ .name = "4K run in kdump RAM, kdump leaves allowed",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA_KDUMP,
+	  .prot = VTD_KT_RW, .kdump_leaves_ok = true, .leaves = 32,
+	  .calls = 1, .ranges = 1 },
+	{ .name = "4K run out of kdump RAM into a hole, kdump leaves allowed",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA,
+	  .phys = VTD_KT_DATA_KDUMP_END + 1 - 16 * VTD_KT_SZ_4K,
+	  .prot = VTD_KT_RW, .kdump_leaves_ok = true, .leaves = 16,
+	  .rejected = 16, .calls = 16, .ranges = 1 },
+	{ .name = "4K run from a hole into old RAM", .kinds = VTD_KT_PGTABLE,
+	  .level = 1, .n = 32, .iova = VTD_KT_RUN_IOVA,
+	  .phys = VTD_KT_DATA - 16 * VTD_KT_SZ_4K, .prot = VTD_KT_RW,
+	  .leaves = 16, .rejected = 16, .calls = 16, .ranges = 1 },
+	{ .name = "4K run with an entry into kdump RAM in the middle",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .edit = 10, .edits = 1, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_KDUMP,
+	  .leaves = 31, .rejected = 1, .calls = 2, .ranges = 2 },
+	{ .name = "4K run with an entry above HAW in the middle",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .edit = 20, .edits = 1, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .leaves = 31, .rejected = 1, .calls = 2, .ranges = 2 },
+	{ .name = "4K run with an entry not present in the middle",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .edit = 10, .edits = 1, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_KT_PRESENT_BITS, .leaves = 31, .calls = 2, .ranges = 2 },
+	{ .name = "4K run turning read-only halfway", .kinds = VTD_KT_PGTABLE,
+	  .level = 1, .n = 32, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .edit = 16, .edits = 16, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_SL_W | VTD_FL_RW, .leaves = 32, .calls = 2, .ranges = 1 },
+	{ .name = "4K run with an ignored bit set in one entry",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .edit = 16, .edits = 1, .op = VTD_KT_OP_SET,
+	  .mask = VTD_KT_IGNORED_BIT, .leaves = 32, .calls = 3, .ranges = 1 },
+	{ .name = "4K run crossing HAW in old RAM", .kinds = VTD_KT_PGTABLE,
+	  .level = 1, .n = 32, .iova = VTD_KT_RUN_IOVA,
+	  .phys = VTD_KT_HAW_33_END - 16 * VTD_KT_SZ_4K, .prot = VTD_KT_RW,
+	  .hw = VTD_KT_HW_HAW_33, .old_ram_end = VTD_KT_BIG_RAM_END,
+	  .leaves = 16, .rejected = 16, .calls = 16, .ranges = 1 },
+	{ .name = "4K run into kdump RAM inside old RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_BEFORE_KDUMP,
+	  .prot = VTD_KT_RW, .old_ram_end = VTD_KT_BIG_RAM_END, .leaves = 16,
+	  .rejected = 16, .calls = 16, .ranges = 1 },
+	{ .name = "4K run out of kdump RAM inside old RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA,
+	  .phys = VTD_KT_DATA_KDUMP_END + 1 - 16 * VTD_KT_SZ_4K,
+	  .prot = VTD_KT_RW, .old_ram_end = VTD_KT_BIG_RAM_END, .leaves = 16,
+	  .rejected = 16, .calls = 16, .ranges = 1 },
+	{ .name = "4K run after kdump RAM inside old RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA_KDUMP_END + 1,
+	  .prot = VTD_KT_RW, .old_ram_end = VTD_KT_BIG_RAM_END, .leaves = 32,
+	  .calls = 1, .ranges = 1 },
+	{ .name = "4K run after kdump RAM inside old RAM, one entry into it",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA_KDUMP_END + 1,
+	  .prot = VTD_KT_RW, .old_ram_end = VTD_KT_BIG_RAM_END, .edit = 10,
+	  .edits = 1, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_KDUMP,
+	  .leaves = 31, .rejected = 1, .calls = 2, .ranges = 2 },
+	{ .name = "4K run whose address carries into bit 52",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_CARRY_PHYS,
+	  .prot = VTD_KT_RW, .rejected = 32 },
+	/* entries 16 on map 0 and up: RAM ending above 2^52 must not matter */
+	{ .name = "4K run whose address carries into bit 52, 52-bit HAW",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_CARRY_PHYS,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_HAW_52,
+	  .old_ram_end = VTD_KT_CARRY_RAM_END, .leaves = 16, .rejected = 16,
+	  .calls = 16, .ranges = 1 },
+	{ .name = "leaf visitor error in the second run",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .edit = 10, .edits = 1, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_KT_PRESENT_BITS, .abort_after = 1,
+	  .reason = VTD_KDUMP_VISIT_ABORTED },
+
+	/* --- superpages --- */
+	{ .name = "2M run", .kinds = VTD_KT_PGTABLE, .level = 2, .n = 64,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .leaves = 64, .calls = 1, .ranges = 1 },
+	{ .name = "2M run without SLLPS 2M", .kinds = VTD_KT_SL, .level = 2,
+	  .n = 64, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_NO_2M, .rejected = 64 },
+	{ .name = "FL 2M run with PAT in every entry", .kinds = VTD_KT_FL,
+	  .level = 2, .n = 64, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .edits = 64, .op = VTD_KT_OP_SET,
+	  .mask = VTD_FL_PAT_LARGE, .leaves = 64, .calls = 1, .ranges = 1 },
+	{ .name = "SL 2M run with bit 12 in every entry", .kinds = VTD_KT_SL,
+	  .level = 2, .n = 64, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .edits = 64, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(12), .rejected = 64 },
+	{ .name = "2M run from old RAM into kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 2, .n = 8,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA_KDUMP - 4 * VTD_KT_SZ_2M,
+	  .prot = VTD_KT_RW, .leaves = 4, .rejected = 4, .calls = 4,
+	  .ranges = 1 },
+	{ .name = "2M run with PS clear in the middle", .kinds = VTD_KT_PGTABLE,
+	  .level = 2, .n = 8, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .edit = 3, .edits = 1, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_SL_PS | VTD_FL_PS, .reason = VTD_KDUMP_MAP_FAILED },
+	{ .name = "1G run over adjacent old-RAM ranges",
+	  .kinds = VTD_KT_PGTABLE, .level = 3, .n = 2,
+	  .iova = 2 * VTD_KT_SZ_1G, .phys = VTD_KT_DATA, .prot = VTD_KT_RW,
+	  .leaves = 2, .calls = 1, .ranges = 1 },
+	{ .name = "1G run into kdump RAM", .kinds = VTD_KT_PGTABLE, .level = 3,
+	  .n = 2, .iova = 2 * VTD_KT_SZ_1G, .phys = VTD_KT_DATA + VTD_KT_SZ_1G,
+	  .prot = VTD_KT_RW, .leaves = 1, .rejected = 1, .calls = 1,
+	  .ranges = 1 },
+	{ .name = "1G run without 1G pages", .kinds = VTD_KT_PGTABLE,
+	  .level = 3, .n = 2, .iova = 2 * VTD_KT_SZ_1G, .phys = VTD_KT_DATA,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_NO_1G, .rejected = 2 },
+};
+
+#define VTD_KT_NR_RUN_CASES	ARRAY_SIZE(vtd_kt_run_cases)
+
+static inline bool vtd_kt_run_case_applies(const struct vtd_kt_run_case *c,
+					   enum vtd_kt_kind kind)
+{
+	return c->kinds & BIT(kind);
+}
+
+/* Lay out the run of @c for device A of a world of @kind */
+static inline bool vtd_kt_build_run(const struct vtd_kt_run_case *c,
+				    enum vtd_kt_kind kind, struct vtd_kt_mem *m,
+				    struct vtd_kt_world *w)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	bool fl = k->format == VTD_KDUMP_FMT_FIRST_LEVEL;
+	struct vtd_kt_dev_build a = {
+		VTD_KT_BUS_A, VTD_KT_DEVFN_A, VTD_KT_DID_A, 0,
+	};
+	const struct vtd_kt_rule edit = {
+		.op = c->op, .mask = c->mask, .addr = c->addr,
+	};
+	u64 size = BIT_ULL(vtd_kt_shift(c->level));
+	struct vtd_kt_path path;
+	unsigned int i;
+
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	vtd_kt_default_hw(&w->hw, k->scalable);
+	vtd_kt_apply_hw(&w->hw, c->hw);
+	w->root = vtd_kt_alloc(m);
+	vtd_kt_build_dev(m, w->root, kind, &a);
+	for (i = 0; i < c->n; i++) {
+		struct vtd_kt_leaf l = {
+			c->iova + i * size, c->phys + i * size, size, c->prot,
+		};
+		u64 e;
+
+		vtd_kt_install(m, fl, a.top, k->levels, &l, &path);
+		if (i < c->edit || i >= c->edit + c->edits)
+			continue;
+		e = path.entry[c->level];
+		vtd_kt_wr(m, e, vtd_kt_apply_op(&edit, m, vtd_kt_rd(m, e), 0));
+	}
+	return !m->full;
+}
+
+/*
+ * Run case @c on a world of @kind in @buf (VTD_KT_BUF_PAGES pages) with @r
+ * as scratch.  Return: true if the walk found what @c expects; @err says
+ * what differed otherwise.
+ */
+static inline bool vtd_kt_run_run_case(const struct vtd_kt_run_case *c,
+				       enum vtd_kt_kind kind, u8 *buf,
+				       struct vtd_kt_mem *m,
+				       struct vtd_kt_world *w,
+				       struct vtd_kt_run *r, char *err,
+				       size_t len)
+{
+	const struct vtd_kt_rec *a;
+	unsigned int na;
+
+	err[0] = '\0';
+	vtd_kt_mem_init(m, buf, VTD_KT_BUF_PAGES);
+	vtd_kt_mem_add_data(m);
+	if (c->old_ram_end)
+		m->old_ram[3].end = c->old_ram_end;
+	if (!vtd_kt_build_run(c, kind, m, w)) {
+		snprintf(err, len, "world does not fit");
+		return false;
+	}
+	vtd_kt_run_init(r, m, &w->hw);
+	r->w.kdump_leaves_ok = c->kdump_leaves_ok;
+	if (c->abort_after)
+		r->abort_after = c->abort_after;
+	vtd_kt_run_walk(r, w->root);
+	if (r->failures) {
+		snprintf(err, len, "property: %s", r->why);
+		return false;
+	}
+	a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	if (r->root_ret || na != 1) {
+		snprintf(err, len, "walk_root returned %d, %u records of A",
+			 r->root_ret, na);
+		return false;
+	}
+	if (a->reason != c->reason) {
+		snprintf(err, len, "A: %s, expected %s",
+			 vtd_kdump_reason_str(a->reason),
+			 vtd_kdump_reason_str(c->reason));
+		return false;
+	}
+	if (c->reason != VTD_KDUMP_OK)
+		return true;
+	if (a->leaves != c->leaves || a->rejected != c->rejected ||
+	    a->calls != c->calls || a->nr_runs != c->ranges ||
+	    a->mapped_bytes != (u64)c->leaves << vtd_kt_shift(c->level)) {
+		snprintf(err, len,
+			 "A: %llu leaves %llu rejected %llu calls %u ranges %llu bytes, want %u %u %u %u",
+			 (unsigned long long)a->leaves,
+			 (unsigned long long)a->rejected,
+			 (unsigned long long)a->calls, a->nr_runs,
+			 (unsigned long long)a->mapped_bytes, c->leaves,
+			 c->rejected, c->calls, c->ranges);
 		return false;
 	}
 	return true;
@@ -1779,8 +2124,21 @@ static inline u64 vtd_kt_rand(u64 *s)
 #define VTD_KT_RAND_PAGES	256
 
 /*
+ * May @l continue @prev, as the next leaf of a run (same size, next IOVA,
+ * next address in the data RAM, same permissions)?
+ */
+static inline bool vtd_kt_continues(const struct vtd_kt_leaf *prev,
+				    const struct vtd_kt_leaf *l)
+{
+	return prev->size == l->size && prev->iova + prev->size == l->iova &&
+	       prev->phys >= VTD_KT_DATA &&
+	       prev->phys + 2 * l->size <= VTD_KT_DATA_KDUMP;
+}
+
+/*
  * Build a random world: one device of a random kind with up to
- * VTD_KT_MAX_LEAVES / 2 random leaves, some of them into kdump RAM or MMIO.
+ * VTD_KT_MAX_LEAVES / 2 random leaves, some of them into kdump RAM or MMIO,
+ * some of them continuing the one before as runs of leaves do.
  * Fills @want (the valid leaves, in IOVA order) and *@nr_bad.
  */
 static inline unsigned int vtd_kt_random_world(struct vtd_kt_mem *m,
@@ -1795,6 +2153,7 @@ static inline unsigned int vtd_kt_random_world(struct vtd_kt_mem *m,
 		VTD_KT_BUS_A, VTD_KT_DEVFN_A, VTD_KT_DID_A, 0,
 	};
 	unsigned int n = vtd_kt_rand(&seed) % (VTD_KT_MAX_LEAVES / 2);
+	struct vtd_kt_leaf prev = { };
 	u64 limit, iova = 0;
 	unsigned int i, nr = 0;
 
@@ -1839,6 +2198,9 @@ static inline unsigned int vtd_kt_random_world(struct vtd_kt_mem *m,
 			l.phys = VTD_KT_DATA_KDUMP;
 		else if (kind_of_target == 1)
 			l.phys = VTD_KT_MMIO;
+		else if (kind_of_target < 8 && vtd_kt_continues(&prev, &l))
+			l = prev, l.iova += size, l.phys += size;
+		prev = l;
 		iova += size;
 		vtd_kt_install(m, fl, d.top, k->levels, &l, NULL);
 		if (fl)		/* first level: present means readable */
@@ -1889,22 +2251,39 @@ static inline void vtd_kt_corrupt_random(struct vtd_kt_mem *m, u64 *s,
 	}
 }
 
-/* Did the walk report exactly the leaves in @want? */
+/*
+ * The next segment of @l[*@i..@nr): leaves that follow each other in IOVA
+ * and in memory with the same permissions, joined; *@i moves past it.
+ */
+static inline void vtd_kt_next_segment(const struct vtd_kt_leaf *l,
+				       unsigned int nr, unsigned int *i,
+				       struct vtd_kt_leaf *seg)
+{
+	*seg = l[(*i)++];
+	while (*i < nr && l[*i].iova == seg->iova + seg->size &&
+	       l[*i].phys == seg->phys + seg->size && l[*i].prot == seg->prot)
+		seg->size += l[(*i)++].size;
+}
+
+/*
+ * Did the walk report exactly the leaves in @want?  The walker may report
+ * a run of leaves in one call, so both lists are compared as segments.
+ */
 static inline bool vtd_kt_same_leaves(const struct vtd_kt_run *r,
 				      const struct vtd_kt_leaf *want,
 				      unsigned int nr)
 {
-	unsigned int i;
+	struct vtd_kt_leaf a, b;
+	unsigned int i = 0, j = 0;
 
-	if (r->nr_leaves != nr)
-		return false;
-	for (i = 0; i < nr; i++)
-		if (r->leaves[i].iova != want[i].iova ||
-		    r->leaves[i].phys != want[i].phys ||
-		    r->leaves[i].size != want[i].size ||
-		    r->leaves[i].prot != want[i].prot)
+	while (i < r->nr_leaves && j < nr) {
+		vtd_kt_next_segment(r->leaves, r->nr_leaves, &i, &a);
+		vtd_kt_next_segment(want, nr, &j, &b);
+		if (a.iova != b.iova || a.phys != b.phys || a.size != b.size ||
+		    a.prot != b.prot)
 			return false;
-	return true;
+	}
+	return i == r->nr_leaves && j == nr;
 }
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace tests of the VT-d kdump walker: the shared rule table
+ * Userspace tests of the VT-d kdump walker: the shared rule and run tables
  * (kdump_walk_test.h, also run by KUnit), unit tests of the helpers, and
  * property tests over seeded random trees, with and without corruption.
  *
@@ -66,6 +66,36 @@ static void test_rules(void)
 	}
 	printf("rules: %u rules, %u rule x kind cases\n",
 	       (unsigned int)VTD_KT_NR_RULES, n);
+	free(r);
+	free(buf);
+}
+
+static void test_run_cases(void)
+{
+	u8 *buf = xzalloc(VTD_KT_BUF_PAGES * VTD_KDUMP_PAGE_SIZE);
+	struct vtd_kt_run *r = (void *)xzalloc(sizeof(*r));
+	struct vtd_kt_world w;
+	struct vtd_kt_mem m;
+	char err[VTD_KT_ERR_LEN];
+	unsigned int i, kind, n = 0;
+
+	for (i = 0; i < VTD_KT_NR_RUN_CASES; i++) {
+		const struct vtd_kt_run_case *c = &vtd_kt_run_cases[i];
+
+		for (kind = 0; kind < VTD_KT_NR_KINDS; kind++) {
+			bool ok;
+
+			if (!vtd_kt_run_case_applies(c, kind))
+				continue;
+			ok = vtd_kt_run_run_case(c, kind, buf, &m, &w, r, err,
+						 sizeof(err));
+			n++;
+			CHECK(ok, "run case \"%s\" on %s: %s", c->name,
+			      vtd_kt_kinds[kind].name, err);
+		}
+	}
+	printf("runs: %u cases, %u case x kind checks\n",
+	       (unsigned int)VTD_KT_NR_RUN_CASES, n);
 	free(r);
 	free(buf);
 }
@@ -235,6 +265,7 @@ int main(int argc, char **argv)
 
 	test_table_cases();
 	test_rules();
+	test_run_cases();
 	test_classify_random(seeds);
 	test_random_trees(seeds);
 	printf("%lu passed, %lu failed\n", passed, failed);
