@@ -62,6 +62,7 @@ debian) ;;
 esac
 case "$scen" in
 S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture) ;;
+iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
 [ -n "$timeout_s" ] || { [ "$kind" = debian ] && timeout_s=400 || timeout_s=240; }

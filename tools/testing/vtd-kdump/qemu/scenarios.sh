@@ -146,6 +146,7 @@ cell() {			# cell KIND NAME
 		. "$env"
 		c="landed: $landed"
 		[ "$landed_in_crash" = yes ] && c="$c (in the crash region)"
+		[ "$landed_in_crash" = no ] && c="$c (outside the crash region)"
 		[ "$kdump_mem_written" = yes ] && c="$c, **kdump memory written**"
 		[ -n "$new_iova" ] && c="$c, new DMA address $new_iova"
 		[ "$iova_reused" = 1 ] && c="$c (**old IOVA reused**)"
