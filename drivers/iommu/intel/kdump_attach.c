@@ -89,14 +89,20 @@ struct vtd_kdump_replay {
  * when its IOVA prefix changes.  This is what the mappings cost at most
  * (a table may already exist); it is exact on a fresh domain.
  */
-static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova, u64 size)
+static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova,
+				   u64 phys, u64 size)
 {
 	unsigned int level, shift;
 
 	for (level = 1; level < r->top_level; level++) {
 		shift = VTD_PAGE_SHIFT + VTD_STRIDE_SHIFT * level;
-		/* a superpage leaf needs no table at its own level or below */
-		if (size >= BIT_ULL(shift))
+		/*
+		 * A superpage leaf needs no table at its own level or below,
+		 * nor does a run of smaller leaves (one call may report up to
+		 * 512) as big and as aligned: iommu_map() maps it as one.
+		 */
+		if (size >= BIT_ULL(shift) &&
+		    IS_ALIGNED(iova | phys, BIT_ULL(shift)))
 			continue;
 		if (r->last[level - 1] == iova >> shift)
 			continue;
@@ -136,7 +142,7 @@ static int vtd_kdump_replay_leaf(void *arg, u64 iova, u64 phys, u64 size,
 		r->skipped++;
 		return 0;
 	}
-	vtd_kdump_count_tables(r, iova, size);
+	vtd_kdump_count_tables(r, iova, phys, size);
 	if (prot & VTD_SL_R)
 		iommu_prot |= IOMMU_READ;
 	if (prot & VTD_SL_W)
