@@ -730,24 +730,39 @@ struct vtd_kdump_pt_walk {
 	struct vtd_kdump_pt_fmt fmt;
 	unsigned int top_level;
 	u64 budget;		/* table pages this walk may read */
+	u64 beyond_haw;		/* address bits at or above the host width */
 	struct vtd_kdump_ram_hint table_hint;	/* where table pages lie */
 	struct vtd_kdump_ram_hint leaf_hint;	/* what leaves map */
 };
 
-/* Remember the old RAM around @phys, which was just classified as such */
+/* Adjacent old-RAM ranges a hint joins on either side, at most */
+#define VTD_KDUMP_HINT_JOIN	8
+
+/*
+ * Remember the old RAM around @phys, which was just classified as such:
+ * the range holding it, joined with adjacent ones, less any kdump RAM.
+ */
 static void vtd_kdump_hint_set(const struct vtd_kdump_memmap *mem,
 			       struct vtd_kdump_ram_hint *h, u64 phys)
 {
-	unsigned int i = vtd_kdump_range_search(mem->old_ram, mem->nr_old_ram,
-						phys);
+	const struct vtd_kdump_range *r = mem->old_ram;
+	unsigned int i = vtd_kdump_range_search(r, mem->nr_old_ram, phys);
 	unsigned int k = vtd_kdump_range_search(mem->kdump_ram,
 						mem->nr_kdump_ram, phys);
+	unsigned int j, n;
 
-	h->valid = i < mem->nr_old_ram && mem->old_ram[i].start <= phys;
+	h->valid = i < mem->nr_old_ram && r[i].start <= phys;
 	if (!h->valid)
 		return;
-	h->first = mem->old_ram[i].start;
-	h->last = mem->old_ram[i].end;
+	h->first = r[i].start;
+	h->last = r[i].end;
+	/* sorted and disjoint: r[j].end + 1 cannot wrap while r[j + 1] exists */
+	for (j = i, n = 0; j && n < VTD_KDUMP_HINT_JOIN &&
+	     r[j - 1].end + 1 == r[j].start; j--, n++)
+		h->first = r[j - 1].start;
+	for (j = i, n = 0; j + 1 < mem->nr_old_ram && n < VTD_KDUMP_HINT_JOIN &&
+	     r[j].end + 1 == r[j + 1].start; j++, n++)
+		h->last = r[j + 1].end;
 	/* kdump_ram[k] starts above @phys, kdump_ram[k - 1] ends below it */
 	if (k < mem->nr_kdump_ram)
 		h->last = min(h->last, mem->kdump_ram[k].start - 1);
@@ -885,7 +900,7 @@ vtd_kdump_leaf_bits(const struct vtd_kdump_pt_walk *st, u64 pte,
 			return VTD_KDUMP_LEAF_RSVD;
 		low &= ~f->large_ignore;
 	}
-	if (vtd_kdump_beyond_haw(st->w->hw, addr) || (addr & low))
+	if ((addr & st->beyond_haw) || (addr & low))
 		return VTD_KDUMP_LEAF_RSVD;
 	return VTD_KDUMP_OK;
 }
@@ -1088,7 +1103,7 @@ vtd_kdump_walk_pointer(struct vtd_kdump_pt_walk *st, u64 pte,
 	const struct vtd_kdump_pt_fmt *f = &st->fmt;
 
 	/* PS in a PML4/PML5 (first level) or level 4/5 (second) entry */
-	if ((pte & f->ps) || vtd_kdump_beyond_haw(st->w->hw, pte & f->addr))
+	if ((pte & f->ps) || (pte & f->addr & st->beyond_haw))
 		return VTD_KDUMP_PGTABLE_RSVD;
 	return vtd_kdump_walk_table(st, pte & f->addr, level - 1, iova);
 }
@@ -1239,6 +1254,7 @@ enum vtd_kdump_reason vtd_kdump_walk_dev(const struct vtd_kdump_walker *w,
 	else
 		vtd_kdump_sl_fmt(w->hw, &st.fmt);
 	st.top_level = ctx->levels;
+	st.beyond_haw = vtd_kdump_beyond_haw(w->hw, U64_MAX);
 	st.budget = vtd_kdump_walk_budget(w);
 	vtd_kdump_visited_reset(w->visited);
 	why = vtd_kdump_walk_table(&st, ctx->pgtable, ctx->levels, 0);
