@@ -1579,6 +1579,9 @@ struct vtd_kt_run_case {
 #define VTD_KT_CARRY_RAM_END	(BIT_ULL(52) + 16 * VTD_KT_SZ_4K - 1)
 #define VTD_KT_BEFORE_SPLIT	(VTD_KT_DATA_SPLIT - 16 * VTD_KT_SZ_4K)
 #define VTD_KT_BEFORE_KDUMP	(VTD_KT_DATA_KDUMP - 16 * VTD_KT_SZ_4K)
+/* the two old-RAM pages after the kdump hole, the last of the buffer */
+#define VTD_KT_LAST_BUF_PAGES	(VTD_KT_BASE + \
+				 (VTD_KT_BUF_PAGES - 2) * VTD_KT_SZ_4K)
 
 static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
 	/* --- 4 KiB leaves --- */
@@ -1671,6 +1674,12 @@ static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
 	  .prot = VTD_KT_RW, .old_ram_end = VTD_KT_BIG_RAM_END, .edit = 10,
 	  .edits = 1, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_KDUMP,
 	  .leaves = 31, .rejected = 1, .calls = 2, .ranges = 2 },
+	{ .name = "4K run in the last buffer pages, then an entry into MMIO",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 3,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_LAST_BUF_PAGES,
+	  .prot = VTD_KT_RW, .edit = 2, .edits = 1, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_MMIO, .leaves = 2, .rejected = 1, .calls = 1,
+	  .ranges = 1 },
 	{ .name = "4K run whose address carries into bit 52",
 	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
 	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_CARRY_PHYS,
