@@ -10,6 +10,8 @@
 #   make series               write the upstream series to out/series/
 #   make series-check         git am onto the base, build each patch, checkpatch
 #   make bench                walker benchmark (userspace)
+#   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
+#   make boot-bench           kdump boot time, baseline vs patched (QEMU, 5 runs each)
 
 SHELL := /bin/bash
 SERIES ?= patched
@@ -54,6 +56,18 @@ bench:
 
 scenarios:
 	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"
+
+# Measured cost (issue 4); both print PASS:/FAIL: lines (README "Results").
+# BOOT_BENCH_GATE: the ratio the FAIL line checks (default: the 1.05 target)
+.PHONY: iova-bench boot-bench
+BOOT_BENCH_RUNS ?= 5
+BOOT_BENCH_GATE ?= 1.05
+
+iova-bench:
+	tools/testing/vtd-kdump/qemu/iova-bench.sh
+
+boot-bench:
+	tools/testing/vtd-kdump/qemu/boot-bench.sh --runs $(BOOT_BENCH_RUNS) --gate $(BOOT_BENCH_GATE)
 
 clean:
 	rm -rf build/out build/scenarios out

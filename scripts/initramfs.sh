@@ -94,6 +94,18 @@ build_module() {
 	echo "$mod/vtdk_edu.ko"
 }
 
+# VTDK_IOVA_BENCH=1: also build vtdk_iova_bench.ko (tools/testing/vtd-kdump/
+# iova-bench, baseline/patched only) for vtdk.scenario=iova-bench; print its path.
+build_iova_bench() {
+	local mod=$BUILD/mod/iova-bench-$kind
+	[ "$kind" != debian ] || die "VTDK_IOVA_BENCH: baseline or patched only"
+	mkdir -p "$mod"
+	cp "$HARNESS/iova-bench/vtdk_iova_bench.c" "$HARNESS/iova-bench/Kbuild" "$mod/"
+	make -s -C "$(kind_src "$kind")" O="$(kind_out "$kind")" M="$mod" modules >"$mod/build.log" 2>&1 ||
+		{ cat "$mod/build.log" >&2; die "vtdk_iova_bench build failed for $kind"; }
+	echo "$mod/vtdk_iova_bench.ko"
+}
+
 kernel_image() {
 	case "$kind" in
 	debian) echo "/boot/vmlinuz-$DEBIAN_KVER" ;;
@@ -151,6 +163,14 @@ main() {
 	# kdump initramfs: base + overlay, without kexec's kernel image
 	{ cat "$base"; mkcpio "$work/kdump"; } | gzip -1 >"$work/outer/boot/kdump.img"
 	cp "$image" "$work/outer/boot/vmlinuz"
+	# primary only: the IOVA benchmark module and its parameters (VTDK_IOVA_BENCH_ARGS)
+	if [ "${VTDK_IOVA_BENCH:-0}" = 1 ]; then
+		local bench_ko
+		bench_ko=$(build_iova_bench)
+		install -D -m 0644 "$bench_ko" "$work/outer/lib/vtdk/vtdk_iova_bench.ko"
+		mkdir -p "$work/outer/etc/vtdk"
+		echo "${VTDK_IOVA_BENCH_ARGS:-}" >"$work/outer/etc/vtdk/iova-bench.args"
+	fi
 	mkdir -p "$(dirname "$outfile")"
 	{ cat "$base"; mkcpio "$work/kdump"; mkcpio "$work/outer"; } | gzip -1 >"$outfile.tmp"
 	mv "$outfile.tmp" "$outfile"

@@ -9,6 +9,7 @@
 #
 # Environment: QUICK=1 skips the per-patch series build and kunit.py run;
 # FUZZ_SECONDS (default 60) bounds the fuzz pass.
+# BOOT_BENCH_GATE (default 1.25): the kdump boot-time ratio the boot bench fails above.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -87,6 +88,12 @@ count < <({
 		[ "${QUICK:-0}" = 1 ] || suite "kunit run" "$TOP/scripts/kunit.sh" run
 		suite "qemu scenarios" "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh" \
 			--kernels "baseline patched" --check
+		# measured cost (issue 4): IOVA map/unmap after seeding (judged: time
+		# ratio <= 1.2), kdump boot time (CI gates on 1.25 against TCG noise;
+		# the 1.05 target is printed as an info line), about 4 min together
+		suite "iova bench" "$TOP/tools/testing/vtd-kdump/qemu/iova-bench.sh"
+		suite "boot bench" "$TOP/tools/testing/vtd-kdump/qemu/boot-bench.sh" \
+			--runs 5 --gate "${BOOT_BENCH_GATE:-1.25}"
 	fi
 } 2>&1)
 
