@@ -5,14 +5,15 @@
  * reads, in the same order.
  *
  *   bench [--ci] [--csv FILE] [--reps N] [--ratio-limit X] [--lin-limit X]
- *         [--lin-from PAGES] [--attempts N]
+ *         [--lin-from PAGES] [--attempts N] [--runs N]
  *
  * Checks: walk/bound ratio <= --ratio-limit (2.0) at every sweep size from
  * 64 Ki pages on; ns per present entry within a factor --lin-limit (1.5)
  * over the sweep sizes from --lin-from (16 Ki) pages on; ranges == maximal
  * runs everywhere.  --ci makes them a gate (exit status) and measures a
  * failed timing check once more (--attempts 2); without it they are
- * printed as TARGET MET / NOT MET.
+ * printed as TARGET MET / NOT MET.  --runs N repeats the size sweep N
+ * times and judges the targets on the medians over the runs.
  *
  * The walk is driven as drivers/iommu/intel/kdump_copy.c drives it:
  * vtd_kdump_walk_root() with a per-device callback that resets the runs,
@@ -395,10 +396,27 @@ struct sweep_stats {
 
 #define RATIO_FROM	(1 << 16)	/* the ratio target holds from 64 Ki pages */
 
-static void sweep(const u64 *sizes, unsigned int nsizes, unsigned int reps,
-		  u64 lin_from, FILE *f, const char *set, struct sweep_stats *st)
+#define MAX_SIZES	8	/* sizes in a sweep */
+#define MAX_RUNS	15	/* sweeps of --runs */
+
+/* Account one size's walk/bound ratio and ns per entry in @st */
+static void account(struct sweep_stats *st, u64 pages, double ratio,
+		    double ns, u64 lin_from)
 {
-	struct result r;
+	if (pages >= lin_from) {
+		st->ns_min = ns < st->ns_min ? ns : st->ns_min;
+		st->ns_max = ns > st->ns_max ? ns : st->ns_max;
+	}
+	if (pages >= RATIO_FROM && ratio > st->worst_ratio) {
+		st->worst_ratio = ratio;
+		st->worst_ratio_m = pages;
+	}
+}
+
+static void sweep(const u64 *sizes, unsigned int nsizes, unsigned int reps,
+		  u64 lin_from, FILE *f, const char *set, struct result *res,
+		  struct sweep_stats *st)
+{
 	unsigned int i;
 
 	memset(st, 0, sizeof(*st));
@@ -409,24 +427,67 @@ static void sweep(const u64 *sizes, unsigned int nsizes, unsigned int reps,
 			.levels = 4, .layout = GEN_CONTIG, .ndev = 1,
 			.pages = sizes[i], .seed = 1, .avg_run = 512,
 		};
-		double ns, ratio;
+		struct result *r = &res[i];
 
-		if (run_one(&c, reps, &r))
+		if (run_one(&c, reps, r))
 			st->failures++;
-		print_row(&r);
-		csv_row(f, set, &r);
-		if (r.ranges != r.runs)
+		print_row(r);
+		csv_row(f, set, r);
+		if (r->ranges != r->runs)
 			st->bad_ranges++;
-		ns = r.walk_ns / r.present;
-		ratio = r.walk_ns / r.bound_ns;
-		if (r.cfg.pages >= lin_from) {
-			st->ns_min = ns < st->ns_min ? ns : st->ns_min;
-			st->ns_max = ns > st->ns_max ? ns : st->ns_max;
+		account(st, r->cfg.pages, r->walk_ns / r->bound_ns,
+			r->walk_ns / r->present, lin_from);
+	}
+}
+
+/*
+ * After @runs sweeps: per size, the median over the runs of walk, bound,
+ * ratio and ns per entry (each run's values are medians of samples), with
+ * the smallest and largest run; the targets are judged on these medians.
+ */
+static void sweep_medians(struct result res[][MAX_SIZES], unsigned int runs,
+			  unsigned int nsizes, u64 lin_from,
+			  struct sweep_stats *st)
+{
+	double w[MAX_RUNS], b[MAX_RUNS], q[MAX_RUNS], n[MAX_RUNS];
+	double mw, mb, mq, mn;
+	unsigned int i, k;
+
+	st->worst_ratio = 0;
+	st->worst_ratio_m = 0;
+	st->ns_min = 1e300;
+	st->ns_max = 0;
+	printf("\nSize sweep, median over %u runs (smallest-largest run)\n",
+	       runs);
+	printf("%-9s %9s %10s %10s %10s %-19s %-19s %8s %10s\n", "M/dev",
+	       "tbl_pages", "present", "walk_ms", "bound_ms", "ratio",
+	       "ns/ent", "ranges", "attach_KiB");
+	for (i = 0; i < nsizes; i++) {
+		const struct result *r = &res[0][i];
+		char rt[32], ne[32];
+
+		for (k = 0; k < runs; k++) {
+			w[k] = res[k][i].walk_ns;
+			b[k] = res[k][i].bound_ns;
+			q[k] = res[k][i].walk_ns / res[k][i].bound_ns;
+			n[k] = res[k][i].walk_ns / res[k][i].present;
 		}
-		if (r.cfg.pages >= RATIO_FROM && ratio > st->worst_ratio) {
-			st->worst_ratio = ratio;
-			st->worst_ratio_m = r.cfg.pages;
-		}
+		/* median() sorts: the extremes are then at 0 and runs - 1 */
+		mw = median(w, runs);
+		mb = median(b, runs);
+		mq = median(q, runs);
+		mn = median(n, runs);
+		snprintf(rt, sizeof(rt), "%.2f (%.2f-%.2f)", mq, q[0],
+			 q[runs - 1]);
+		snprintf(ne, sizeof(ne), "%.2f (%.2f-%.2f)", mn, n[0],
+			 n[runs - 1]);
+		printf("%-9llu %9llu %10llu %10.4f %10.4f %-19s %-19s %8llu %10.0f\n",
+		       (unsigned long long)r->cfg.pages,
+		       (unsigned long long)r->seq_pages,
+		       (unsigned long long)r->present, mw / 1e6, mb / 1e6, rt,
+		       ne, (unsigned long long)r->ranges,
+		       r->attach_bytes / 1024.0);
+		account(st, r->cfg.pages, mq, mn, lin_from);
 	}
 }
 
@@ -476,7 +537,7 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--ci] [--csv FILE] [--reps N] [--ratio-limit X]\n"
-		"       [--lin-limit X] [--lin-from PAGES] [--attempts N]\n",
+		"       [--lin-limit X] [--lin-from PAGES] [--attempts N] [--runs N]\n",
 		argv0);
 }
 
@@ -489,9 +550,10 @@ int main(int argc, char **argv)
 	const u64 *sizes = full_sizes;
 	double ratio_limit = 2.0, lin_limit = 1.5;
 	unsigned int nsizes = 8, reps = 9, i, j, failures = 0, bad_ranges = 0;
-	unsigned int attempts = 0, attempt;
+	unsigned int attempts = 0, attempt, runs = 1, run;
 	u64 matrix_pages = 1 << 16, lin_from = 1 << 14;
 	const char *csv = NULL;
+	static struct result res[MAX_RUNS][MAX_SIZES];
 	struct sweep_stats st;
 	struct result mr;
 	bool ci = false;
@@ -509,6 +571,8 @@ int main(int argc, char **argv)
 			lin_from = strtoull(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--attempts") && more) {
 			attempts = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--runs") && more) {
+			runs = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--ci")) {
 			ci = true;
 		} else if (!strcmp(argv[i], "--csv") && more) {
@@ -528,6 +592,12 @@ int main(int argc, char **argv)
 	}
 	if (!attempts)
 		attempts = ci ? 2 : 1;
+	if (runs < 1 || runs > MAX_RUNS) {
+		fprintf(stderr, "--runs: 1 to %u\n", MAX_RUNS);
+		return 2;
+	}
+	if (runs > 1)
+		attempts = 1;
 	if (!reps)
 		reps = 1;
 	if (csv) {
@@ -547,19 +617,28 @@ int main(int argc, char **argv)
 		reps);
 	/*
 	 * Other jobs share this CPU: a timing check that fails is measured
-	 * again (a new sweep) before it counts, up to @attempts sweeps.
+	 * again (a new sweep) before it counts, up to @attempts sweeps; or
+	 * the sweep is run @runs times and judged on the medians.
 	 */
-	for (attempt = 1; attempt <= attempts; attempt++) {
+	for (attempt = 1, run = 0; run < runs; attempt++) {
 		if (attempt > 1)
-			printf("\ntiming checks failed; sweep again (%u of %u)\n",
-			       attempt, attempts);
+			printf("\n%s (%u of %u)\n", runs > 1 ? "sweep again" :
+			       "timing checks failed; sweep again",
+			       runs > 1 ? run + 1 : attempt,
+			       runs > 1 ? runs : attempts);
 		sweep(sizes, nsizes, reps, lin_from, f,
-		      attempt > 1 ? "sweep-again" : "sweep", &st);
+		      attempt == 1 ? "sweep" : runs > 1 ? "sweep-run" :
+		      "sweep-again", res[run], &st);
 		failures += st.failures;
 		bad_ranges += st.bad_ranges;
-		if (timing_ok(&st, ratio_limit, lin_limit))
+		if (runs > 1)
+			run++;
+		else if (timing_ok(&st, ratio_limit, lin_limit) ||
+			 attempt == attempts)
 			break;
 	}
+	if (runs > 1)
+		sweep_medians(res, runs, nsizes, lin_from, &st);
 
 	fprintf(stdout,
 		"\nLayout/format matrix: M = %llu pages per device, N = 4 devices (* = one shared domain)\n",
