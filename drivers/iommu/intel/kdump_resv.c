@@ -8,6 +8,11 @@
  * device's IOVA domain, so a new buffer never gets an IOVA that stale DMA
  * from before the crash may still target.  They are not DIRECT regions: an
  * old IOVA is not the physical address it maps.
+ *
+ * reserve_iova() looks through the whole IOVA tree for each region, so a
+ * device reports at most VTD_KDUMP_RESV_MAX_REGIONS: runs with the smallest
+ * gaps between them are reported as one region, gap included.  Reserving
+ * more than was mapped only takes IOVA space from the new kernel.
  */
 
 #include <linux/iommu.h>
@@ -15,6 +20,9 @@
 
 #include "iommu.h"
 #include "kdump.h"
+
+/* Reserved regions of one device: keeps seeding an IOVA domain to ms */
+#define VTD_KDUMP_RESV_MAX_REGIONS	1024
 
 /**
  * intel_iommu_kdump_resv_regions() - add the old IOVA ranges of @dev
@@ -26,7 +34,9 @@ void intel_iommu_kdump_resv_regions(struct device *dev, struct list_head *head)
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct vtd_kdump_dev_state *st;
 	struct iommu_resv_region *reg;
-	unsigned int i;
+	struct vtd_kdump_range r;
+	unsigned int i = 0;
+	u64 gap;
 
 	if (!info || !info->iommu)
 		return;
@@ -34,10 +44,10 @@ void intel_iommu_kdump_resv_regions(struct device *dev, struct list_head *head)
 	if (!st)
 		return;
 
-	for (i = 0; i < st->nr_ranges; i++) {
-		const struct vtd_kdump_range *r = &st->ranges[i];
-
-		reg = iommu_alloc_resv_region(r->start, r->end - r->start + 1,
+	gap = vtd_kdump_ranges_merge_gap(st->ranges, st->nr_ranges,
+					 VTD_KDUMP_RESV_MAX_REGIONS);
+	while (vtd_kdump_ranges_merged(st->ranges, st->nr_ranges, gap, &i, &r)) {
+		reg = iommu_alloc_resv_region(r.start, r.end - r.start + 1,
 					      0, IOMMU_RESV_RESERVED,
 					      GFP_KERNEL);
 		if (!reg)

@@ -221,6 +221,66 @@ void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size)
 	}
 }
 
+/* Ranges left when neighbours at most @gap bytes apart are merged */
+static unsigned int vtd_kdump_ranges_count_merged(const struct vtd_kdump_range *r,
+						  unsigned int nr, u64 gap)
+{
+	unsigned int i, n = nr ? 1 : 0;
+
+	for (i = 1; i < nr; i++)
+		if (r[i].start - r[i - 1].end - 1 > gap)
+			n++;
+	return n;
+}
+
+/**
+ * vtd_kdump_ranges_merge_gap() - a gap that bounds the number of ranges
+ * @r: sorted, disjoint ranges
+ * @nr: number of entries in @r
+ * @max: the most ranges wanted; at least 1
+ *
+ * Merging every two neighbours in @r that are at most the returned number
+ * of bytes apart leaves at most @max ranges.  The gap is 0 or a page size
+ * times a power of two, at most twice the smallest gap that would do, so
+ * the merge over-reserves little and the search takes one pass per
+ * doubling.  vtd_kdump_ranges_merged() then walks the merged ranges.
+ *
+ * Return: the gap in bytes; 0 when @r has at most @max ranges.
+ */
+u64 vtd_kdump_ranges_merge_gap(const struct vtd_kdump_range *r,
+			       unsigned int nr, unsigned int max)
+{
+	u64 gap = 0;
+
+	while (vtd_kdump_ranges_count_merged(r, nr, gap) > max(max, 1U)) {
+		if (gap > U64_MAX / 2)
+			return U64_MAX;
+		gap = gap ? gap * 2 : VTD_KDUMP_PAGE_SIZE;
+	}
+	return gap;
+}
+
+/**
+ * vtd_kdump_ranges_merged() - the next range after merging small gaps
+ * @r: sorted, disjoint ranges
+ * @nr: number of entries in @r
+ * @gap: neighbours at most this many bytes apart are merged
+ * @i: index of the first range to merge; advanced past the merged ones
+ * @out: the merged range
+ *
+ * Return: false when @i is past the end of @r.
+ */
+bool vtd_kdump_ranges_merged(const struct vtd_kdump_range *r, unsigned int nr,
+			     u64 gap, unsigned int *i, struct vtd_kdump_range *out)
+{
+	if (*i >= nr)
+		return false;
+	*out = r[(*i)++];
+	while (*i < nr && r[*i].start - out->end - 1 <= gap)
+		out->end = r[(*i)++].end;
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Helpers on capabilities and old memory                              */
 /* ------------------------------------------------------------------ */

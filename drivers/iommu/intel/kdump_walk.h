@@ -308,5 +308,9 @@ struct vtd_kdump_runs {
 };
 
 void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size);
+u64 vtd_kdump_ranges_merge_gap(const struct vtd_kdump_range *r,
+			       unsigned int nr, unsigned int max);
+bool vtd_kdump_ranges_merged(const struct vtd_kdump_range *r, unsigned int nr,
+			     u64 gap, unsigned int *i, struct vtd_kdump_range *out);
 
 #endif /* _INTEL_IOMMU_KDUMP_WALK_H */

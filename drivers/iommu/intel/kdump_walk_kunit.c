@@ -174,6 +174,14 @@ static void vtd_kt_reason_str_test(struct kunit *test)
 			      "%s", err);
 }
 
+static void vtd_kt_merge_test(struct kunit *test)
+{
+	char err[VTD_KT_ERR_LEN];
+
+	KUNIT_EXPECT_TRUE_MSG(test, vtd_kt_check_merge(err, sizeof(err)),
+			      "%s", err);
+}
+
 static const enum vtd_kt_kind vtd_kt_all_kinds[] = {
 	VTD_KT_LEG_SL3, VTD_KT_LEG_SL4, VTD_KT_LEG_SL5, VTD_KT_LEG_PT,
 	VTD_KT_SM_SL3, VTD_KT_SM_SL4, VTD_KT_SM_SL5, VTD_KT_SM_FL4,
@@ -239,6 +247,7 @@ static struct kunit_case vtd_kdump_walk_cases[] = {
 	KUNIT_CASE_PARAM(vtd_kt_runs_test, vtd_kt_runs_gen_params),
 	KUNIT_CASE(vtd_kt_memmap_valid_test),
 	KUNIT_CASE(vtd_kt_reason_str_test),
+	KUNIT_CASE(vtd_kt_merge_test),
 	KUNIT_CASE_PARAM(vtd_kt_budget_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_visited_wrap_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE(vtd_kt_random_test),

@@ -2042,6 +2042,92 @@ static inline bool vtd_kt_check_reason_strs(char *err, size_t len)
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* Bounding the number of reserved ranges                              */
+/* ------------------------------------------------------------------ */
+
+#define VTD_KT_P		VTD_KT_SZ_4K
+#define VTD_KT_MERGE_MAX	5
+
+struct vtd_kt_merge_case {
+	const char *name;
+	struct vtd_kdump_range r[VTD_KT_MERGE_MAX];
+	unsigned int nr;
+	unsigned int max;
+	u64 gap;			/* expected */
+	unsigned int merged;		/* expected */
+};
+
+/* Gaps of 1, 2, 3 and 21 pages */
+#define VTD_KT_MERGE_R	{ { 0x1000, 0x1fff }, { 0x3000, 0x3fff }, \
+			  { 0x6000, 0x6fff }, { 0xa000, 0xafff }, \
+			  { 0x20000, 0x20fff } }
+
+static const struct vtd_kt_merge_case vtd_kt_merge_cases[] = {
+	{ "few enough", VTD_KT_MERGE_R, 5, 5, 0, 5 },
+	{ "one page gap", VTD_KT_MERGE_R, 5, 4, VTD_KT_P, 4 },
+	{ "two page gaps", VTD_KT_MERGE_R, 5, 3, 2 * VTD_KT_P, 3 },
+	{ "doubling passes 3 pages", VTD_KT_MERGE_R, 5, 2, 4 * VTD_KT_P, 2 },
+	{ "one range", VTD_KT_MERGE_R, 5, 1, 32 * VTD_KT_P, 1 },
+	{ "max 0 means 1", VTD_KT_MERGE_R, 5, 0, 32 * VTD_KT_P, 1 },
+	{ "empty", {}, 0, 1, 0, 0 },
+	{ "adjacent ranges", { { 0x1000, 0x1fff }, { 0x2000, 0x2fff } }, 2, 2,
+	  0, 1 },
+	{ "up to the top", { { 0x1000, 0x1fff }, { U64_MAX - 0xfff, U64_MAX } },
+	  2, 1, U64_MAX, 1 },
+};
+
+static inline bool vtd_kt_check_merge_case(const struct vtd_kt_merge_case *c,
+					   char *err, size_t len)
+{
+	struct vtd_kdump_range out, prev = { 0, 0 };
+	unsigned int i = 0, j, n = 0;
+	u64 gap;
+
+	gap = vtd_kdump_ranges_merge_gap(c->r, c->nr, c->max);
+	if (gap != c->gap) {
+		snprintf(err, len, "%s: gap %#llx, want %#llx", c->name,
+			 (unsigned long long)gap, (unsigned long long)c->gap);
+		return false;
+	}
+	while (vtd_kdump_ranges_merged(c->r, c->nr, gap, &i, &out)) {
+		if (n && out.start <= prev.end) {
+			snprintf(err, len, "%s: merged ranges overlap", c->name);
+			return false;
+		}
+		prev = out;
+		n++;
+	}
+	if (n != c->merged || i != c->nr) {
+		snprintf(err, len, "%s: %u merged ranges, want %u", c->name, n,
+			 c->merged);
+		return false;
+	}
+	/* every input range lies inside one merged range */
+	for (j = 0; j < c->nr; j++) {
+		bool inside = false;
+
+		for (i = 0; vtd_kdump_ranges_merged(c->r, c->nr, gap, &i, &out);)
+			inside |= out.start <= c->r[j].start &&
+				  c->r[j].end <= out.end;
+		if (!inside) {
+			snprintf(err, len, "%s: range %u lost", c->name, j);
+			return false;
+		}
+	}
+	return true;
+}
+
+static inline bool vtd_kt_check_merge(char *err, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vtd_kt_merge_cases); i++)
+		if (!vtd_kt_check_merge_case(&vtd_kt_merge_cases[i], err, len))
+			return false;
+	return true;
+}
+
 /* Walk the standard world of @kind once, with @budget, A's record in @a */
 static inline bool vtd_kt_walk_std(enum vtd_kt_kind kind, u8 *buf,
 				   struct vtd_kt_mem *m, struct vtd_kt_world *w,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kdump_cover_test.h"
 #include "kdump_walk_test.h"
 
 static unsigned long passed, failed;
@@ -120,6 +121,7 @@ static void test_table_cases(void)
 					     sizeof(err)), "%s", err);
 	CHECK(vtd_kt_check_memmap_valid(err, sizeof(err)), "%s", err);
 	CHECK(vtd_kt_check_reason_strs(err, sizeof(err)), "%s", err);
+	CHECK(vtd_kt_check_merge(err, sizeof(err)), "%s", err);
 	for (i = 0; i < VTD_KT_NR_KINDS; i++) {
 		CHECK(vtd_kt_check_budget_exact(i, buf, &m, &w, r, err,
 						sizeof(err)), "%s", err);
@@ -131,6 +133,25 @@ static void test_table_cases(void)
 }
 
 /* Random classification against the naive reference */
+/* The identity check of the kdump IO rule mode (kdump_cover_test.h) */
+static void test_cover(void)
+{
+	u8 *buf = xzalloc(VTD_KC_PAGES * VTD_KDUMP_PAGE_SIZE);
+	struct vtd_kc_world *kw = (void *)xzalloc(sizeof(*kw));
+	char err[VTD_KT_ERR_LEN];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vtd_kc_cases); i++)
+		CHECK(vtd_kc_check_case(&vtd_kc_cases[i], err, sizeof(err)),
+		      "%s", err);
+	CHECK(vtd_kc_check_strs(err, sizeof(err)), "%s", err);
+	for (i = 0; i < ARRAY_SIZE(vtd_kc_walk_cases); i++)
+		CHECK(vtd_kc_check_walk(&vtd_kc_walk_cases[i], buf, kw, err,
+					sizeof(err)), "%s", err);
+	free(kw);
+	free(buf);
+}
+
 static void test_classify_random(unsigned int seeds)
 {
 	u8 *buf = xzalloc(VTD_KT_BUF_PAGES * VTD_KDUMP_PAGE_SIZE);
@@ -266,6 +287,7 @@ int main(int argc, char **argv)
 	test_table_cases();
 	test_rules();
 	test_run_cases();
+	test_cover();
 	test_classify_random(seeds);
 	test_random_trees(seeds);
 	printf("%lu passed, %lu failed\n", passed, failed);
