@@ -13,8 +13,9 @@
  * runs everywhere.  --ci makes them a gate (exit status); a failed timing
  * check is measured again, up to --attempts sweeps (3 with --ci), and
  * judged on each size's best sweep: other jobs on the CPU only ever add
- * time.  Without --ci the checks are printed as TARGET MET / NOT MET.  --runs N repeats the size sweep N
- * times and judges the targets on the medians over the runs.
+ * time.  Without --ci the checks are printed as TARGET MET / NOT MET.
+ * --runs N repeats the size sweep N times and judges the targets on the
+ * medians over the runs.
  *
  * The walk is driven as drivers/iommu/intel/kdump_copy.c drives it:
  * vtd_kdump_walk_root() with a per-device callback that resets the runs,
@@ -395,7 +396,7 @@ struct sweep_stats {
 	unsigned int bad_ranges;
 };
 
-#define RATIO_FROM	(1 << 16)	/* the ratio target holds from 64 Ki pages */
+#define RATIO_FROM	BIT(16)		/* the ratio target holds from 64 Ki pages */
 
 #define MAX_SIZES	8	/* sizes in a sweep */
 #define MAX_RUNS	15	/* sweeps of --runs */
@@ -543,22 +544,22 @@ static unsigned int report(const struct sweep_stats *st, unsigned int bad_ranges
 	unsigned int failed = 0;
 
 	if (!st->worst_ratio_m)
-		printf("%s: no size >= %u pages\n", fail, RATIO_FROM), failed++;
+		printf("%s: no size >= %lu pages\n", fail, RATIO_FROM), failed++;
 	else if (st->worst_ratio > ratio_limit)
 		printf("%s: walk/bound ratio %.2f at %llu pages > %.1f\n", fail,
 		       st->worst_ratio, (unsigned long long)st->worst_ratio_m,
 		       ratio_limit), failed++;
 	else
-		printf("%s: walk/bound ratio <= %.1f at every size >= %u pages (worst %.2f at %llu)%s\n",
+		printf("%s: walk/bound <= %.1f from %lu pages (worst %.2f at %llu)%s\n",
 		       pass, ratio_limit, RATIO_FROM, st->worst_ratio,
 		       (unsigned long long)st->worst_ratio_m,
 		       ratio_limit > 2.0 ? " [regression gate: not the 2.0 target]" : "");
 	if (st->ns_max / st->ns_min > lin_limit)
-		printf("%s: ns per present entry varies %.2fx over sizes >= %llu (%.2f..%.2f) > %.1f\n",
+		printf("%s: ns/entry varies %.2fx from %llu pages (%.2f..%.2f) > %.1f\n",
 		       fail, st->ns_max / st->ns_min, (unsigned long long)lin_from,
 		       st->ns_min, st->ns_max, lin_limit), failed++;
 	else
-		printf("%s: ns per present entry varies %.2fx over sizes >= %llu (%.2f..%.2f) <= %.1f\n",
+		printf("%s: ns/entry varies %.2fx from %llu pages (%.2f..%.2f) <= %.1f\n",
 		       pass, st->ns_max / st->ns_min, (unsigned long long)lin_from,
 		       st->ns_min, st->ns_max, lin_limit);
 	if (bad_ranges)
@@ -570,7 +571,7 @@ static unsigned int report(const struct sweep_stats *st, unsigned int bad_ranges
 	return failed;
 }
 
-static void usage(const char *argv0)
+static void print_usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--ci] [--csv FILE] [--reps N] [--ratio-limit X]\n"
@@ -618,7 +619,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--reps") && more) {
 			reps = strtoul(argv[++i], NULL, 0);
 		} else {
-			usage(argv[0]);
+			print_usage(argv[0]);
 			return 2;
 		}
 	}
