@@ -76,6 +76,7 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
 void intel_iommu_kdump_free(struct intel_iommu *iommu);
 struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
 						  u8 bus, u8 devfn);
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev_of(struct device *dev);
 bool intel_iommu_kdump_wants_dma_domain(struct device *dev);
 bool intel_iommu_kdump_wants_identity(struct device *dev);
 int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
@@ -96,5 +97,7 @@ void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu);
 int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
 			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis);
 void vtd_kdump_walker_release(struct vtd_kdump_walker *w);
+int vtd_kdump_visited_alloc(struct vtd_kdump_visited *vis, unsigned long budget);
+void vtd_kdump_visited_free(struct vtd_kdump_visited *vis);
 
 #endif /* _INTEL_IOMMU_KDUMP_H */

@@ -24,15 +24,6 @@
 static unsigned long vtd_kdump_max_pages = 4096;
 core_param(intel_iommu_kdump_max_pages, vtd_kdump_max_pages, ulong, 0444);
 
-static struct vtd_kdump_dev_state *vtd_kdump_dev_of(struct device *dev)
-{
-	struct device_domain_info *info = dev_iommu_priv_get(dev);
-
-	if (!info || !info->iommu)
-		return NULL;
-	return intel_iommu_kdump_dev(info->iommu, info->bus, info->devfn);
-}
-
 static bool vtd_kdump_translated(const struct vtd_kdump_dev_state *st)
 {
 	return st->verdict != VTD_KDUMP_QUARANTINED &&
@@ -50,7 +41,7 @@ static bool vtd_kdump_translated(const struct vtd_kdump_dev_state *st)
  */
 bool intel_iommu_kdump_wants_dma_domain(struct device *dev)
 {
-	struct vtd_kdump_dev_state *st = vtd_kdump_dev_of(dev);
+	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
 
 	return st && vtd_kdump_translated(st);
 }
@@ -64,7 +55,7 @@ bool intel_iommu_kdump_wants_dma_domain(struct device *dev)
  */
 bool intel_iommu_kdump_wants_identity(struct device *dev)
 {
-	struct vtd_kdump_dev_state *st = vtd_kdump_dev_of(dev);
+	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
 
 	return st && st->verdict == VTD_KDUMP_ADOPTED &&
 	       st->walk.ctx.format == VTD_KDUMP_FMT_PASS_THROUGH;
@@ -231,7 +222,7 @@ static int vtd_kdump_replay(struct dmar_domain *domain, struct device *dev,
 int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
 				    struct device *dev)
 {
-	struct vtd_kdump_dev_state *st = vtd_kdump_dev_of(dev);
+	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct intel_iommu_kdump *kd;
 	int ret;

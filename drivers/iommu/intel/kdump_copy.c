@@ -169,6 +169,11 @@ static int __init vtd_kdump_snapshot_old_ram(void)
 		return 0;
 	}
 	l.nr = vtd_kdump_ranges_normalize(l.r, l.nr);
+	if (!l.nr) {
+		pr_err("kdump: the ELF core header describes no old RAM\n");
+		kfree(l.r);
+		return 0;
+	}
 	vtd_kdump_old_ram = l;
 	return 0;
 }
@@ -255,6 +260,38 @@ void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
 }
 
 /**
+ * vtd_kdump_visited_alloc() - allocate a visited set for walks of @budget
+ * @vis: the set
+ * @budget: table pages one walk may read
+ *
+ * Return: 0, or -ENOMEM; free with vtd_kdump_visited_free().
+ */
+int vtd_kdump_visited_alloc(struct vtd_kdump_visited *vis, unsigned long budget)
+{
+	vis->order = order_base_2(budget * 2);
+	vis->gen = 0;
+	vis->slots = kvcalloc(1UL << vis->order, sizeof(*vis->slots), GFP_KERNEL);
+	vis->gens = kvcalloc(1UL << vis->order, sizeof(*vis->gens), GFP_KERNEL);
+	if (!vis->slots || !vis->gens) {
+		vtd_kdump_visited_free(vis);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vtd_kdump_visited_free() - free what vtd_kdump_visited_alloc() allocated
+ * @vis: the set
+ */
+void vtd_kdump_visited_free(struct vtd_kdump_visited *vis)
+{
+	kvfree(vis->slots);
+	kvfree(vis->gens);
+	vis->slots = NULL;
+	vis->gens = NULL;
+}
+
+/**
  * vtd_kdump_walker_init() - set up a walker over old memory for @iommu
  * @w: the walker to fill in
  * @iommu: the IOMMU whose capabilities bound the entries
@@ -269,15 +306,8 @@ int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
 	unsigned long budget = clamp(vtd_kdump_walk_budget, 16UL, 1UL << 24);
 
 	vtd_kdump_hw_init(hw, iommu);
-	vis->order = order_base_2(budget * 2);
-	vis->gen = 0;
-	vis->slots = kvcalloc(1UL << vis->order, sizeof(*vis->slots), GFP_KERNEL);
-	vis->gens = kvcalloc(1UL << vis->order, sizeof(*vis->gens), GFP_KERNEL);
-	if (!vis->slots || !vis->gens) {
-		kvfree(vis->slots);
-		kvfree(vis->gens);
+	if (vtd_kdump_visited_alloc(vis, budget))
 		return -ENOMEM;
-	}
 
 	w->ops = &vtd_kdump_memremap_ops;
 	w->ops_ctx = NULL;
@@ -294,10 +324,7 @@ int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
  */
 void vtd_kdump_walker_release(struct vtd_kdump_walker *w)
 {
-	kvfree(w->visited->slots);
-	kvfree(w->visited->gens);
-	w->visited->slots = NULL;
-	w->visited->gens = NULL;
+	vtd_kdump_visited_free(w->visited);
 }
 
 /* Boot-time state of one adoption */
@@ -329,6 +356,21 @@ struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
 	if (!iommu->kdump)
 		return NULL;
 	return xa_load(&iommu->kdump->devs, (unsigned long)bus << 8 | devfn);
+}
+
+/**
+ * intel_iommu_kdump_dev_of() - adoption state of @dev's old context entry
+ * @dev: a device behind a VT-d IOMMU
+ *
+ * Return: the state, or NULL (see intel_iommu_kdump_dev()).
+ */
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev_of(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+
+	if (!info || !info->iommu)
+		return NULL;
+	return intel_iommu_kdump_dev(info->iommu, info->bus, info->devfn);
 }
 
 /* Where the context entry of @devfn lives in the new tables */

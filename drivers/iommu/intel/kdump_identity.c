@@ -134,9 +134,7 @@ vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
 		.arg = c,
 	};
 	struct vtd_kdump_dev dev = {};
-	struct vtd_kdump_visited vis = {
-		.order = order_base_2(VTD_KDUMP_ID_DOMAIN_BUDGET * 2),
-	};
+	struct vtd_kdump_visited vis;
 	struct vtd_kdump_walker w = {
 		.ops = &vtd_kdump_live_ops,
 		.mem = &mem,
@@ -155,12 +153,10 @@ vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
 	dev.ctx.pgtable = virt_to_phys(domain->pgd);
 
 	vtd_kdump_cover_init(c, crash, nr);
-	vis.slots = kvcalloc(BIT(vis.order), sizeof(*vis.slots), GFP_KERNEL);
-	vis.gens = kvcalloc(BIT(vis.order), sizeof(*vis.gens), GFP_KERNEL);
-	if (vis.slots && vis.gens)
+	if (!vtd_kdump_visited_alloc(&vis, VTD_KDUMP_ID_DOMAIN_BUDGET)) {
 		why = vtd_kdump_walk_dev(&w, &dev, &v);
-	kvfree(vis.slots);
-	kvfree(vis.gens);
+		vtd_kdump_visited_free(&vis);
+	}
 	*table_pages = dev.table_pages;
 	return vtd_kdump_cover_finish(c, why);
 }

@@ -31,16 +31,12 @@
  */
 void intel_iommu_kdump_resv_regions(struct device *dev, struct list_head *head)
 {
-	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	struct vtd_kdump_dev_state *st;
+	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
 	struct iommu_resv_region *reg;
 	struct vtd_kdump_range r;
 	unsigned int i = 0;
 	u64 gap;
 
-	if (!info || !info->iommu)
-		return;
-	st = intel_iommu_kdump_dev(info->iommu, info->bus, info->devfn);
 	if (!st)
 		return;
 
