@@ -152,7 +152,7 @@ cell() {			# cell KIND NAME
 		[ "$iova_reused" = 1 ] && c="$c (**old IOVA reused**)"
 		c="$c; $dmar_faults faults; dump $dump_captured/$dump_verified"
 		[ "$id_kept" = yes ] && c="$c; IOMMU left as found"
-		[ "$id_refused_lines" != 0 ] && c="$c; identity refused, $id_refused_lines devices named$([ "$id_refused_edu" = yes ] && echo ", edu among them"), tables adopted"
+		[ "$id_refused_lines" != 0 ] && c="$c; identity refused, devices named: $id_refused_lines$([ "$id_refused_edu" = yes ] && echo ", edu among them"), tables adopted"
 		[ -n "$id_primary_pages" ] && c="$c; primary page-table pages per domain: $id_primary_pages"
 		[ "$status" != ok ] && c="status $status; $c"
 		echo "$c"
