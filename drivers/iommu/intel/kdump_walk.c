@@ -793,6 +793,12 @@ struct vtd_kdump_pt_walk {
 	u64 beyond_haw;		/* address bits at or above the host width */
 	struct vtd_kdump_ram_hint table_hint;	/* where table pages lie */
 	struct vtd_kdump_ram_hint leaf_hint;	/* what leaves map */
+	/*
+	 * VTD_SL_R / VTD_SL_W that the entries above a table at each level
+	 * grant: access is allowed only if every level allows it (VT-d spec
+	 * 3.6.1 and 3.7.1), so a leaf's own bits are ANDed with these.
+	 */
+	unsigned int prot[VTD_KDUMP_MAX_LEVELS + 1];
 };
 
 /* Adjacent old-RAM ranges a hint joins on either side, at most */
@@ -965,6 +971,14 @@ vtd_kdump_leaf_bits(const struct vtd_kdump_pt_walk *st, u64 pte,
 	return VTD_KDUMP_OK;
 }
 
+/* The access rights @pte grants, as VTD_SL_R / VTD_SL_W */
+static unsigned int vtd_kdump_entry_prot(const struct vtd_kdump_pt_fmt *f,
+					 u64 pte)
+{
+	return ((pte & f->read) ? VTD_SL_R : 0) |
+	       ((pte & f->write) ? VTD_SL_W : 0);
+}
+
 /*
  * Count @n validated leaves at @level, the first one @pte at @iova, the
  * others following it in IOVA and in memory, and report them to the
@@ -976,17 +990,14 @@ vtd_kdump_visit_leaves(struct vtd_kdump_pt_walk *st, u64 pte,
 {
 	const struct vtd_kdump_pt_fmt *f = &st->fmt;
 	u64 size = (u64)n << vtd_kdump_level_shift(level);
-	unsigned int prot = 0;
+	unsigned int prot;
 	int ret;
 
 	st->dev->leaves += n;
 	st->dev->mapped_bytes += size;
 	if (!st->v->leaf)
 		return VTD_KDUMP_OK;
-	if (pte & f->read)
-		prot |= VTD_SL_R;
-	if (pte & f->write)
-		prot |= VTD_SL_W;
+	prot = vtd_kdump_entry_prot(f, pte) & st->prot[level];
 	ret = st->v->leaf(st->v->arg, iova, vtd_kdump_leaf_phys(f, pte, level),
 			  size, prot);
 	if (ret) {
@@ -1165,6 +1176,7 @@ vtd_kdump_walk_pointer(struct vtd_kdump_pt_walk *st, u64 pte,
 	/* PS in a PML4/PML5 (first level) or level 4/5 (second) entry */
 	if ((pte & f->ps) || (pte & f->addr & st->beyond_haw))
 		return VTD_KDUMP_PGTABLE_RSVD;
+	st->prot[level - 1] = st->prot[level] & vtd_kdump_entry_prot(f, pte);
 	return vtd_kdump_walk_table(st, pte & f->addr, level - 1, iova);
 }
 
@@ -1314,6 +1326,7 @@ enum vtd_kdump_reason vtd_kdump_walk_dev(const struct vtd_kdump_walker *w,
 	else
 		vtd_kdump_sl_fmt(w->hw, &st.fmt);
 	st.top_level = ctx->levels;
+	st.prot[st.top_level] = VTD_SL_R | VTD_SL_W;
 	st.beyond_haw = vtd_kdump_beyond_haw(w->hw, U64_MAX);
 	st.budget = vtd_kdump_walk_budget(w);
 	vtd_kdump_visited_reset(w->visited);

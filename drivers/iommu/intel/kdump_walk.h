@@ -257,7 +257,9 @@ struct vtd_kdump_walker {
  * or 1 GiB), so a call of 2 MiB may be one 2 MiB leaf or 512 leaves of
  * 4 KiB; &vtd_kdump_dev.leaves counts the leaves, not the calls.  @prot
  * holds VTD_SL_R / VTD_SL_W (first-level leaves are reported with the same
- * bits).  A non-zero return stops the walk and is returned.
+ * bits): what the leaf and every entry above it allow, as the hardware
+ * grants an access only if each level does.  A non-zero return stops the
+ * walk and is returned.
  */
 typedef int (*vtd_kdump_leaf_fn)(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot);

@@ -223,6 +223,25 @@ static void vtd_kt_visited_wrap_test(struct kunit *test)
 			      "%s", c->err);
 }
 
+/* Access rights ANDed down the walk, every kind against every case */
+static void vtd_kt_prot_test(struct kunit *test)
+{
+	const enum vtd_kt_kind *k = test->param_value;
+	struct vtd_kt_ctx *c;
+	unsigned int i;
+	u8 *buf;
+
+	c = vtd_kt_ctx_alloc(test, &buf, VTD_KT_BUF_PAGES);
+	for (i = 0; i < VTD_KT_NR_PROT_CASES; i++)
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      vtd_kt_check_prot_case(&vtd_kt_prot_cases[i],
+							     *k, buf, &c->m,
+							     &c->w, &c->r,
+							     c->err,
+							     sizeof(c->err)),
+				      "%s", c->err);
+}
+
 static void vtd_kt_random_test(struct kunit *test)
 {
 	struct vtd_kt_ctx *c;
@@ -250,6 +269,7 @@ static struct kunit_case vtd_kdump_walk_cases[] = {
 	KUNIT_CASE(vtd_kt_merge_test),
 	KUNIT_CASE_PARAM(vtd_kt_budget_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_visited_wrap_test, vtd_kt_kind_gen_params),
+	KUNIT_CASE_PARAM(vtd_kt_prot_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE(vtd_kt_random_test),
 	{}
 };

@@ -608,6 +608,8 @@ struct vtd_kt_rec {
 	u64 mapped_bytes;
 	u64 table_pages;
 	u64 calls;			/* leaf() calls */
+	u64 readable_bytes;		/* reported with VTD_SL_R */
+	u64 writable_bytes;		/* reported with VTD_SL_W */
 	unsigned int nr_runs;
 	bool runs_overflow;
 };
@@ -627,6 +629,8 @@ struct vtd_kt_run {
 	unsigned int nr_leaves;
 	u64 leaves_seen;		/* leaf() calls */
 	u64 bytes_seen;			/* bytes they reported */
+	u64 readable_seen;		/* of those, with VTD_SL_R */
+	u64 writable_seen;		/* of those, with VTD_SL_W */
 	u64 next_iova;
 	bool any_leaf;
 	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
@@ -698,6 +702,10 @@ static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 	vtd_kdump_runs_add(&r->runs, iova, size);
 	r->leaves_seen++;
 	r->bytes_seen += size;
+	if (prot & VTD_SL_R)
+		r->readable_seen += size;
+	if (prot & VTD_SL_W)
+		r->writable_seen += size;
 	if (r->abort_after >= 0 && r->leaves_seen > (u64)r->abort_after)
 		return -ENOMEM;
 	return 0;
@@ -761,6 +769,8 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	r->nr_leaves = 0;
 	r->leaves_seen = 0;
 	r->bytes_seen = 0;
+	r->readable_seen = 0;
+	r->writable_seen = 0;
 	r->any_leaf = false;
 	r->runs.r = r->run_buf;
 	r->runs.nr = 0;
@@ -801,6 +811,8 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	rec->mapped_bytes = dev->mapped_bytes;
 	rec->table_pages = dev->table_pages;
 	rec->calls = r->leaves_seen;
+	rec->readable_bytes = r->readable_seen;
+	rec->writable_bytes = r->writable_seen;
 	rec->nr_runs = r->runs.nr;
 	rec->runs_overflow = r->runs.overflow;
 	return 0;
@@ -2181,6 +2193,92 @@ fail:
 	snprintf(err, len, "budget on %s: %s", vtd_kt_kinds[kind].name,
 		 r->failures ? r->why : "wrong verdict");
 	return false;
+}
+
+/*
+ * Access rights are ANDed down the walk: a non-leaf entry that denies
+ * writes (or, second level, reads) takes that right from every leaf below
+ * it, whatever the leaves say.  Device A's leaves 0-2 lie under one entry
+ * at levels 2 and 3 (the top of a 3-level tree); leaf 1 is read-only, 0
+ * and 2 read/write, and none of A's other leaves is below those entries.
+ */
+struct vtd_kt_prot_case {
+	const char *name;
+	unsigned int kinds;
+	unsigned int level;		/* of the entry changed (1: none) */
+	bool clear_read;		/* else the write right is cleared */
+	u64 readable;			/* bytes of A reported readable (SL) */
+	u64 writable;			/* and writable */
+};
+
+#define VTD_KT_A_WRITABLE	(VTD_KT_A_BYTES - VTD_KT_SZ_4K)
+#define VTD_KT_A_LOW_RW		(2 * VTD_KT_SZ_4K)	/* leaves 0 and 2 */
+#define VTD_KT_A_LOW		(3 * VTD_KT_SZ_4K)	/* leaves 0-2 */
+
+static const struct vtd_kt_prot_case vtd_kt_prot_cases[] = {
+	{ "no entry changed", VTD_KT_PGTABLE, 1, false,
+	  VTD_KT_A_BYTES - VTD_KT_SZ_1G, VTD_KT_A_WRITABLE },
+	{ "level 2 denies writes", VTD_KT_PGTABLE, 2, false,
+	  VTD_KT_A_BYTES - VTD_KT_SZ_1G, VTD_KT_A_WRITABLE - VTD_KT_A_LOW_RW },
+	{ "level 3 denies writes", VTD_KT_PGTABLE, 3, false,
+	  VTD_KT_A_BYTES - VTD_KT_SZ_1G, VTD_KT_A_WRITABLE - VTD_KT_A_LOW_RW },
+	{ "level 2 denies reads", VTD_KT_SL, 2, true,
+	  VTD_KT_A_BYTES - VTD_KT_SZ_1G - VTD_KT_A_LOW, VTD_KT_A_WRITABLE },
+	{ "level 3 denies reads", VTD_KT_SL, 3, true,
+	  VTD_KT_A_BYTES - VTD_KT_SZ_1G - VTD_KT_A_LOW, VTD_KT_A_WRITABLE },
+};
+
+#define VTD_KT_NR_PROT_CASES	ARRAY_SIZE(vtd_kt_prot_cases)
+
+static inline bool vtd_kt_check_prot_case(const struct vtd_kt_prot_case *c,
+					  enum vtd_kt_kind kind, u8 *buf,
+					  struct vtd_kt_mem *m,
+					  struct vtd_kt_world *w,
+					  struct vtd_kt_run *r, char *err,
+					  size_t len)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	bool fl = k->format == VTD_KDUMP_FMT_FIRST_LEVEL;
+	unsigned int level = c->level;
+	/* a present first-level entry always allows reads */
+	u64 readable = fl ? VTD_KT_A_BYTES : c->readable;
+	const struct vtd_kt_rec *a;
+	unsigned int na;
+	u64 e, right;
+
+	if (!(c->kinds & BIT(kind)))
+		return true;
+	vtd_kt_mem_init(m, buf, VTD_KT_BUF_PAGES);
+	vtd_kt_mem_add_data(m);
+	if (!vtd_kt_build_world(m, w, kind)) {
+		snprintf(err, len, "world does not fit");
+		return false;
+	}
+	/* level 1 holds the leaves themselves: nothing above them changes */
+	if (level > 1) {
+		e = w->path[VTD_KT_A_LEAF4K].entry[level];
+		right = c->clear_read ? VTD_SL_R : (fl ? VTD_FL_RW : VTD_SL_W);
+		vtd_kt_wr(m, e, vtd_kt_rd(m, e) & ~right);
+	}
+	vtd_kt_run_init(r, m, &w->hw);
+	vtd_kt_run_walk(r, w->root);
+	a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	if (r->failures || na != 1 || a->reason != VTD_KDUMP_OK ||
+	    a->leaves != VTD_KT_A_LEAVES) {
+		snprintf(err, len, "%s on %s: %s", c->name, k->name,
+			 r->failures ? r->why : "wrong verdict");
+		return false;
+	}
+	if (a->readable_bytes != readable || a->writable_bytes != c->writable) {
+		snprintf(err, len, "%s on %s: %#llx readable %#llx writable bytes, expected %#llx %#llx",
+			 c->name, k->name,
+			 (unsigned long long)a->readable_bytes,
+			 (unsigned long long)a->writable_bytes,
+			 (unsigned long long)readable,
+			 (unsigned long long)c->writable);
+		return false;
+	}
+	return true;
 }
 
 /* Generation wrap-around clears the visited set */

@@ -108,7 +108,7 @@ static void test_table_cases(void)
 	char err[VTD_KT_ERR_LEN];
 	struct vtd_kt_world w;
 	struct vtd_kt_mem m;
-	unsigned int i;
+	unsigned int i, j;
 
 	vtd_kt_mem_init(&m, buf, VTD_KT_BUF_PAGES);
 	vtd_kt_mem_add_data(&m);
@@ -127,6 +127,10 @@ static void test_table_cases(void)
 						sizeof(err)), "%s", err);
 		CHECK(vtd_kt_check_visited_wrap(i, buf, &m, &w, r, err,
 						sizeof(err)), "%s", err);
+		for (j = 0; j < VTD_KT_NR_PROT_CASES; j++)
+			CHECK(vtd_kt_check_prot_case(&vtd_kt_prot_cases[j], i,
+						     buf, &m, &w, r, err,
+						     sizeof(err)), "%s", err);
 	}
 	free(r);
 	free(buf);
