@@ -13,8 +13,9 @@
  *               used: only BAR0 is mapped and edu is told to DMA its buffer to
  *               old_iova, as a device that kept running would (S1, S3).
  * mode=driver   (kdump kernel) bind edu as a DMA-API driver (this attaches
- *               the device's DMA domain), map a NEW page, then make edu DMA to
- *               old_iova again (S2).
+ *               the device's DMA domain), map a NEW page, make edu DMA to
+ *               old_iova again (S2), and then move NEWDMA words through the
+ *               new IOVA (RAM -> edu -> RAM) to prove the new mapping works.
  *
  * In the kdump modes the module watches the pages where the stale DMA may
  * land (the old buffer at old_pa, the new buffer, the physical page equal to
@@ -52,6 +53,7 @@
 #define PAT_OLD			0x4f4c444255460000ULL	/* "OLDBUF" */
 #define PAT_STALE		0x5354414c45000000ULL	/* "STALE" */
 #define PAT_NEW			0x4e45574255460000ULL	/* "NEWBUF" */
+#define PAT_NEWDMA		0x4e4557444d410000ULL	/* "NEWDMA" */
 #define PAT_IDX_MASK		0xffffULL
 
 /* VT-d */
@@ -116,7 +118,7 @@ static void pat_fill(u64 *buf, u64 tag)
 /* Name the content of the first VTDK_XFER bytes of @buf. */
 static const char *pat_name(const u64 *buf)
 {
-	unsigned int i, old = 0, stale = 0, new = 0, zero = 0;
+	unsigned int i, old = 0, stale = 0, new = 0, newdma = 0, zero = 0;
 
 	for (i = 0; i < VTDK_WORDS; i++) {
 		u64 w = buf[i];
@@ -127,6 +129,8 @@ static const char *pat_name(const u64 *buf)
 			stale++;
 		else if (w == (PAT_NEW | i))
 			new++;
+		else if (w == (PAT_NEWDMA | i))
+			newdma++;
 		else if (!w)
 			zero++;
 	}
@@ -136,6 +140,8 @@ static const char *pat_name(const u64 *buf)
 		return "old";
 	if (new == VTDK_WORDS)
 		return "new";
+	if (newdma == VTDK_WORDS)
+		return "newdma";
 	if (zero == VTDK_WORDS)
 		return "zero";
 	if (stale)
@@ -446,9 +452,36 @@ out:
 	return ret;
 }
 
+/*
+ * Driver mode, after the stale DMA: NEWDMA words from the second half of the
+ * new page into edu's buffer (RAM -> edu) and back into the first half
+ * (edu -> RAM), both through the new IOVA.  Each transfer is VTDK_XFER bytes.
+ */
+static void vtdk_new_dma(struct vtdk *v)
+{
+	struct device *dev = &v->pdev->dev;
+	u64 *src = v->buf + VTDK_WORDS;
+	const char *got = "-";
+	int ret;
+
+	memset(v->buf, 0, VTDK_XFER);
+	pat_fill(src, PAT_NEWDMA);
+	dma_sync_single_for_device(dev, v->iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	ret = edu_dma(v->bar, v->iova + VTDK_XFER, EDU_BUF, false);
+	if (!ret)
+		ret = edu_dma(v->bar, EDU_BUF, v->iova, true);
+	dma_sync_single_for_cpu(dev, v->iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	if (!ret)
+		got = pat_name(v->buf);
+	pr_info("VTDK-RESULT role=kdump mode=driver new_dma=%s new_dma_got=%s new_iova=0x%llx\n",
+		ret ? (ret == -ETIMEDOUT ? "timeout" : "bad") :
+		(strcmp(got, "newdma") ? "bad" : "ok"), got, (u64)v->iova);
+}
+
 static int vtdk_kdump_driver(struct vtdk *v)
 {
 	struct device *dev = &v->pdev->dev;
+	const char *before;
 
 	pat_fill(v->buf, PAT_NEW);
 	dma_sync_single_for_device(dev, v->iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
@@ -456,11 +489,16 @@ static int vtdk_kdump_driver(struct vtdk *v)
 	pr_info("VTDK-RESULT role=kdump mode=driver new_iova=0x%llx new_pa=0x%llx iova_reused=%d\n",
 		(u64)v->iova, (u64)page_to_phys(v->page), v->iova == old_iova);
 
+	dma_sync_single_for_cpu(dev, v->iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	before = pat_name(v->buf);
 	vtdk_stale_dma(v->bar, "driver");
 
 	dma_sync_single_for_cpu(dev, v->iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	pr_info("VTDK-RESULT watch=new_buf pa=0x%llx kdump_ram=1 before=new after=%s\n",
-		(u64)page_to_phys(v->page), pat_name(v->buf));
+	pr_info("VTDK-RESULT watch=new_buf pa=0x%llx kdump_ram=1 before=%s after=%s\n",
+		(u64)page_to_phys(v->page), before, pat_name(v->buf));
+
+	/* only now: the NEWDMA words overwrite the STALE ones in edu */
+	vtdk_new_dma(v);
 	return 0;
 }
 

@@ -19,7 +19,12 @@
 #   dmar_faults     DMAR fault records in the kdump kernel's log
 #   drhd_fault_irqs "DRHD: handling fault status" lines in the kdump log
 #   qemu_vtd_msgs   lines QEMU's VT-d model printed (vtd_...)
-#   stale_dma       done | timeout | busy | none (kdump's edu DMA to old_iova)
+#   stale_dma       done | timeout | busy | none (kdump's edu DMA to old_iova;
+#                   done also when the IOMMU blocked it: QEMU drops the write
+#                   and edu completes the command)
+#   new_dma         S2: NEWDMA words RAM -> edu -> RAM through the new IOVA
+#                   after the stale DMA: ok | bad | timeout | none (not tried);
+#                   new_dma_got: what the new buffer then held
 #   w_<watch>       before>after for old_buf, iova_as_pa, check_pa, new_buf
 #   landed          where the stale DMA landed: old-buffer, new-buffer,
 #                   kdump-memory, old-memory (the old IOVA taken as a physical
@@ -42,6 +47,19 @@
 #   dump_verified   yes | no | n/a (crash/dmesg shows the panic, and the old
 #                   buffer page in the dump matches what the kdump kernel saw)
 #   dump_old_buf    content of the old buffer page in the dump
+#   kdump_errors    VTDK-ERROR lines in the kdump log (any: status=kdump-error)
+#   primary_splats kdump_splats  kernel splat lines in each log: WARNING:,
+#                   BUG:, kernel BUG at, Oops, general protection fault,
+#                   lockdep (possible recursive/circular locking, inconsistent
+#                   lock state, DEBUG_LOCKS_WARN_ON, suspicious RCU usage),
+#                   sleeping function called from invalid context, list_add/
+#                   list_del corruption, KASAN:, UBSAN:
+#   already_set_lines  "DMA PTE for vPFN 0x... already set" in the kdump log
+#   first_splat     first splat or already-set line ("kdump: ..." or
+#                   "primary: ...", timestamp cut, at most 160 characters)
+#   sata_io primary_sata_io  1 MiB direct I/O to the disk on q35's AHCI
+#                   (00:1f.2) and back, in the kdump kernel / the primary:
+#                   ok | bad | nodisk (no sd disk on 00:1f.2) | none (no line)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
@@ -104,6 +122,29 @@ put qemu_errors "$(grep -E 'qemu-system-x86_64: |hardware error' "$dir/console.l
 
 stale=$(rv stale_dma "$K")
 put stale_dma "${stale:-none}"
+new_dma=$(rv new_dma "$K")
+put new_dma "${new_dma:-none}"
+put new_dma_got "$(rv new_dma_got "$K")"
+sata=$(grep 'VTDK-RESULT role=kdump ' "$K" | grep -o 'sata_io=[^ ]*' | tail -n 1 | cut -d= -f2)
+put sata_io "${sata:-none}"
+sata=$(grep 'VTDK-RESULT role=primary ' "$P" | grep -o 'sata_io=[^ ]*' | tail -n 1 | cut -d= -f2)
+put primary_sata_io "${sata:-none}"
+
+# kernel splats: warnings, bugs, lockdep, sanitizers
+SPLAT='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|possible recursive locking|possible circular locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|sleeping function called from invalid context|list_(add|del) corruption|KASAN:|UBSAN:'
+ALREADY='DMA PTE for vPFN 0x[0-9a-f]+ already set'
+put primary_splats "$(grep -cE "$SPLAT" "$P")"
+put kdump_splats "$(grep -cE "$SPLAT" "$K")"
+put already_set_lines "$(grep -cE "$ALREADY" "$K")"
+put kdump_errors "$(grep -c 'VTDK-ERROR' "$K")"
+first=$(grep -m1 -E "$SPLAT|$ALREADY" "$K" | sed 's/^\[[ 0-9.]*\] *//' | cut -c1-150)
+if [ -n "$first" ]; then
+	first="kdump: $first"
+else
+	first=$(grep -m1 -E "$SPLAT" "$P" | sed 's/^\[[ 0-9.]*\] *//' | cut -c1-150)
+	[ -n "$first" ] && first="primary: $first"
+fi
+put first_splat "$first"
 landed=()
 kmem=no
 declare -A wb wa wr
@@ -179,7 +220,7 @@ elif [ $kdump_boot = no ]; then
 	status=no-kdump-boot
 elif [ -n "$kpanic" ]; then
 	status=kdump-panic
-elif ! grep -q 'VTDK-RESULT role=kdump .*end' "$K"; then
+elif ! grep -q 'VTDK-RESULT role=kdump .*end' "$K" || grep -q 'VTDK-ERROR' "$K"; then
 	status=kdump-error
 else
 	status=ok

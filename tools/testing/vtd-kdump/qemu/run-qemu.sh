@@ -23,8 +23,10 @@
 # Output: build/scenarios/KIND/SCENARIO[-VARIANT]/ with console.log (everything
 # the guest and QEMU printed), primary.log / kdump.log (the console split at
 # the kdump kernel's boot), disk.img (flattened dump), vmcore (rebuilt),
-# result.env (KEY=value facts, see analyze.sh).  Exit status 0 when the run
-# ended by itself (whatever the outcome), 1 on a hang or a harness error.
+# sata.img (the 64 MiB sparse disk on q35's AHCI controller, 00:1f.2, that
+# both kernels read and write), result.env (KEY=value facts, see analyze.sh).
+# Exit status 0 when the run ended by itself (whatever the outcome), 1 on a
+# hang or a harness error.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
@@ -45,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--initramfs) initramfs=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--crashkernel) crashkernel=$2; shift 2 ;;
-	-h | --help) sed -n '4,24p' "$0"; exit 0 ;;
+	-h | --help) sed -n '4,29p' "$0"; exit 0 ;;
 	-*) echo "run-qemu.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -71,7 +73,7 @@ name=$scen
 [ "$variant" = legacy ] || name=$scen-${variant//+/-}
 dir=$BUILD/scenarios/$kind/$name
 mkdir -p "$dir"
-rm -f "$dir"/{console.log,primary.log,kdump.log,disk.img,vmcore,result.env,crash.out,dmesg.txt}
+rm -f "$dir"/{console.log,primary.log,kdump.log,disk.img,sata.img,vmcore,result.env,crash.out,dmesg.txt}
 
 iommu_dev=intel-iommu,intremap=on
 iommu_arg=on
@@ -111,6 +113,9 @@ esac
 
 truncate -s 0 "$dir/disk.img"
 truncate -s 1G "$dir/disk.img"
+# q35's AHCI (00:1f.2) gets a disk, so that a real DMA-API driver (ahci, sd)
+# attaches it in both kernels and does I/O (init: sata_io)
+truncate -s 64M "$dir/sata.img"
 
 append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1 kunit.enable=0"
 append="$append vtdk.scenario=$scen vtdk.dump=$dump$extra_args"
@@ -121,6 +126,8 @@ cmd=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -
 	-device "$edu_dev"
 	-drive "file=$dir/disk.img,if=none,id=d0,format=raw"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on,addr=04.0
+	-drive "if=none,id=s0,file=$dir/sata.img,format=raw"
+	-device ide-hd,drive=s0,bus=ide.0
 	-vga none -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initramfs" -append "$append")
 printf '%q ' "${cmd[@]}" >"$dir/cmd.txt"
@@ -153,5 +160,5 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "FAIL: $kind $name: HANG in the $phase: no poweroff within ${timeout_s}s (last console line: $last)"
 	exit 1
 fi
-echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified"
+echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats"
 exit 0

@@ -24,7 +24,7 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S2@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
+FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
 QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL
@@ -94,14 +94,14 @@ fi
 t_all=$(($(date +%s) - t_all))
 
 # ---- table ----
-cols=(scenario kernel status dmar_faults landed kdump_mem_written dump kdump_boot_s quarantine new_iova summary wall_s)
+cols=(scenario kernel status dmar_faults landed kdump_mem_written dump kdump_boot_s quarantine new_iova summary new_dma sata_io splats wall_s)
 md=$RES/results.md
 csv=$RES/results.csv
 {
-	echo "| scenario | kernel | status | DMAR faults | stale DMA landed | written in kdump memory | dump captured/verified | kdump boot (s) | quarantine lines | old → new IOVA | kdump summary | wall (s) |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| scenario | kernel | status | DMAR faults | stale DMA landed | written in kdump memory | dump captured/verified | kdump boot (s) | quarantine lines | old → new IOVA | kdump summary | new DMA | SATA I/O | splats primary/kdump (first) | wall (s) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$md"
-(IFS=,; echo "${cols[*]},old_iova,tables_copied,w_old_buf,w_new_buf,w_iova_as_pa,w_check_pa,dump_old_buf,corrupt,pt_walk,qemu_vtd_msgs") >"$csv"
+(IFS=,; echo "${cols[*]},old_iova,tables_copied,w_old_buf,w_new_buf,w_iova_as_pa,w_check_pa,dump_old_buf,corrupt,pt_walk,qemu_vtd_msgs,stale_dma,already_set_lines,kdump_errors,first_splat,primary_sata_io") >"$csv"
 
 for sv in $scenarios; do
 	name=$(name_of "$sv")
@@ -120,13 +120,22 @@ for sv in $scenarios; do
 			[ "$stale_dma" = timeout ] && landed_c="$landed (edu DMA timed out)"
 			st=$status
 			[ "$status" = kdump-panic ] && st="kdump-panic: $kdump_panic"
-			echo "| $name | $kind | $st | $dmar_faults | $landed_c | $kdump_mem_written | $dump | ${kdump_boot_s:--} | $q | $iova | ${kdump_summary:--} | $wall_s |" >>"$md"
+			# keys added later: absent in older result.env files
+			nd=${new_dma:-none}
+			[ "$nd" = none ] && nd=-
+			splats="${primary_splats:-?}/${kdump_splats:-?}"
+			[ "${already_set_lines:-0}" != 0 ] && splats="$splats, $already_set_lines already-set"
+			[ -n "${first_splat:-}" ] && splats="$splats ($(echo "$first_splat" | cut -c1-90 | sed 's/|/\\|/g'))"
+			echo "| $name | $kind | $st | $dmar_faults | $landed_c | $kdump_mem_written | $dump | ${kdump_boot_s:--} | $q | $iova | ${kdump_summary:--} | $nd | ${sata_io:--} | $splats | $wall_s |" >>"$md"
 			csvq() { printf '"%s"' "${1//\"/\"\"}"; }
 			{
 				for v in "$name" "$kind" "$status" "$dmar_faults" "$landed" "$kdump_mem_written" "$dump" \
-					"$kdump_boot_s" "$quarantine_lines" "$new_iova" "$kdump_summary" "$wall_s" \
+					"$kdump_boot_s" "$quarantine_lines" "$new_iova" "$kdump_summary" "${new_dma:-}" \
+					"${sata_io:-}" "${primary_splats:-}/${kdump_splats:-}" "$wall_s" \
 					"$old_iova" "$tables_copied" "${w_old_buf:-}" "${w_new_buf:-}" "${w_iova_as_pa:-}" \
-					"${w_check_pa:-}" "${dump_old_buf:-}" "$corrupt" "$pt_walk" "$qemu_vtd_msgs"; do
+					"${w_check_pa:-}" "${dump_old_buf:-}" "$corrupt" "$pt_walk" "$qemu_vtd_msgs" \
+					"${stale_dma:-}" "${already_set_lines:-}" "${kdump_errors:-}" "${first_splat:-}" \
+					"${primary_sata_io:-}"; do
 					csvq "$v"
 					printf ,
 				done
@@ -165,6 +174,7 @@ cell() {			# cell KIND NAME
 	echo "| S2 kdump driver maps a new buffer | $(cell baseline S2) | $(cell patched S2) | $(cell patched S2-id) |"
 	echo "| S2, scalable mode | $(cell baseline S2-sm) | $(cell patched S2-sm) | $(cell patched S2-sm-id) |"
 	echo "| S3a old leaf points into the crash region | $(cell baseline S3a) | $(cell patched S3a) | $(cell patched S3a-id) |"
+	echo "| S3a, scalable mode | $(cell baseline S3a-sm) | $(cell patched S3a-sm) | - |"
 	echo "| primary without the option, kdump kernel with it | $(cell baseline S1-idneg) | - | $(cell patched S1-idneg) |"
 	echo "| no IOMMU (intel_iommu=off) | $(cell baseline S1-off) | $(cell patched S1-off) | - |"
 	echo "| no IOMMU, swiotlb=force | $(cell baseline S1-swiotlb) | $(cell patched S1-swiotlb) | - |"
