@@ -4,7 +4,7 @@
 # Build the kernel trees for vtd-kdump.
 #
 #   scripts/kernel.sh tree              extract the base, commit the series
-#   scripts/kernel.sh build KIND        configure and build KIND (patched|baseline)
+#   scripts/kernel.sh build KIND        configure and build KIND (patched|debug|baseline)
 #   scripts/kernel.sh version           print the base version
 #
 # The base is Debian's linux-source-6.12 tarball, extracted into $BUILD/linux
@@ -114,7 +114,10 @@ configure() {
 	out=$(kind_out "$kind")
 	mkdir -p "$out"
 	local frag=$TOP/config/vtd-kdump.config sum extra=
-	[ "$kind" = patched ] && extra=$TOP/config/vtd-kdump-series.config
+	case "$kind" in
+	patched) extra=$TOP/config/vtd-kdump-series.config ;;
+	debug) extra="$TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
+	esac
 	sum=$(cat "$frag" $extra "$src/drivers/iommu/intel/Kconfig" | md5sum | cut -d' ' -f1)
 	if [ -f "$out/.config" ] && [ "$(cat "$out/.config-stamp" 2>/dev/null)" = "$sum" ]; then
 		return 0
@@ -162,5 +165,5 @@ case "${1:-}" in
 tree) make_tree ;;
 build) build "${2:?kind}" ;;
 version) base_version ;;
-*) die "usage: $0 tree | build patched|baseline | version" ;;
+*) die "usage: $0 tree | build patched|debug|baseline | version" ;;
 esac

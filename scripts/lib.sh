@@ -18,15 +18,15 @@ log() {
 	echo ">>> $*" >&2
 }
 
-# The git revision of build/linux a kernel kind (patched or baseline) is
-# built from.  Both kinds build from the one tree, checked out in turn, into
+# The git revision of build/linux a kernel kind (patched, debug: patched
+# with lock debugging, or baseline) is built from.  Both kinds build from the one tree, checked out in turn, into
 # folders at the same depth: the compiler sees the same paths, so ccache
 # serves the second kind from the first one's objects.
 kind_rev() {
 	case "$1" in
-	patched) echo series ;;
+	patched | debug) echo series ;;
 	baseline) echo base ;;
-	*) die "unknown kernel kind '$1' (patched or baseline)" ;;
+	*) die "unknown kernel kind '$1' (patched, debug or baseline)" ;;
 	esac
 }
 

@@ -12,14 +12,13 @@
 
 struct dentry;
 struct device;
-struct dmar_domain;
 struct intel_iommu;
 struct list_head;
 
 /* What became of a device that the crashed kernel had a context entry for */
 enum vtd_kdump_verdict {
-	VTD_KDUMP_ADOPTED,		/* whole tree valid, used in place */
-	VTD_KDUMP_PARTIAL,		/* some leaves refused: blocked until attach */
+	VTD_KDUMP_ADOPTED,		/* used in place, bad leaves left out */
+	VTD_KDUMP_PARTIAL,		/* dangerous leaves: blocked until attach */
 	VTD_KDUMP_QUARANTINED,		/* structure refused: blocked */
 };
 
@@ -30,15 +29,18 @@ enum vtd_kdump_verdict {
  * @ranges: old IOVA ranges (maximal runs) the device may still use,
  *	    refused leaves included: they are reserved, never mapped
  * @nr_ranges: number of entries in @ranges
+ * @blocking_refusals: refused leaves that block the device until a driver
+ *		       attaches it (see vtd_kdump_refusal_blocks())
  * @kept: the old mappings were replayed into the device's new DMA domain
- * @kept_pages: page-table pages that replay allocated
- * @dropped: the old mappings were dropped at attach (cap, or failure)
+ * @kept_pages: page-table pages that replay added to the domain
+ * @dropped: the old mappings could not be replayed (budget, or failure)
  */
 struct vtd_kdump_dev_state {
 	struct vtd_kdump_dev walk;
 	enum vtd_kdump_verdict verdict;
 	struct vtd_kdump_range *ranges;
 	unsigned int nr_ranges;
+	u64 blocking_refusals;
 	bool kept;
 	u64 kept_pages;
 	bool dropped;
@@ -47,7 +49,10 @@ struct vtd_kdump_dev_state {
 /**
  * struct intel_iommu_kdump - adoption state of one IOMMU
  * @devs: struct vtd_kdump_dev_state by (bus << 8 | devfn)
- * @block_table: zeroed page behind every blocking context entry
+ * @block_table: zeroed page table behind every blocking entry
+ * @block_pasid_dir: scalable mode: PASID directory of the blocking entries
+ * @block_pasid_table: scalable mode: its PASID table (one entry, PASID 0)
+ * @block_did: domain id of the blocking entries, of their own
  * @adopted: devices whose old tables are used in place
  * @partial: devices with refused leaves (blocked until attach)
  * @quarantined: devices or buses refused as a whole
@@ -55,12 +60,15 @@ struct vtd_kdump_dev_state {
  * @rejected: entries refused (context entries, table pointers, leaves)
  * @ranges: reserved IOVA ranges over all devices
  * @boot_pages: pages allocated at boot (context tables, blocking page)
- * @attach_pages: page-table pages allocated to keep old mappings
+ * @attach_pages: page-table pages the replays added to new domains
  * @walk_us: time the boot-time walk and copy took
  */
 struct intel_iommu_kdump {
 	struct xarray devs;
 	void *block_table;
+	void *block_pasid_dir;
+	void *block_pasid_table;
+	u16 block_did;
 	unsigned int adopted;
 	unsigned int partial;
 	unsigned int quarantined;
@@ -79,8 +87,7 @@ struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
 struct vtd_kdump_dev_state *intel_iommu_kdump_dev_of(struct device *dev);
 bool intel_iommu_kdump_wants_dma_domain(struct device *dev);
 bool intel_iommu_kdump_wants_identity(struct device *dev);
-int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
-				    struct device *dev);
+void intel_iommu_kdump_probe_finalize(struct device *dev);
 void intel_iommu_kdump_resv_regions(struct device *dev,
 				    struct list_head *head);
 

@@ -1,28 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kdump: keep the crashed kernel's DMA mappings when a driver attaches.
+ * kdump: keep the crashed kernel's DMA mappings in the device's new domain.
  *
  * Until a kdump-kernel driver attaches a device, the device translates
- * through the old page tables in place.  At the first attach of its DMA
- * domain, the validated old IOVA -> PA mappings are mapped again into the
- * new domain, so a device whose reset was incomplete still writes into the
- * crashed kernel's buffers (which the dump wants) and never into a buffer
- * of the kdump kernel.  The new domain owns every page-table page it uses;
- * the old tables are only read.  The pages this takes are capped.
+ * through the old page tables in place.  When the iommu core has set up the
+ * device's default DMA domain (probe_finalize: process context, before any
+ * driver of the kdump kernel can bind the device, and before the attach
+ * replaces the copied context entry in either mode), the validated old
+ * IOVA -> PA mappings are mapped again into that domain, so a device whose
+ * reset was incomplete still writes into the crashed kernel's buffers
+ * (which the dump wants) and never into a buffer of the kdump kernel.
+ *
+ * The domain may already hold mappings: the core's direct mappings (RMRRs,
+ * the floppy workaround's identity map) and the mappings of another device
+ * of the group replayed before.  Only what is not mapped yet is mapped; an
+ * IOVA already mapped to the same address is left as it is, one mapped
+ * elsewhere is a conflict that is counted, logged once and left alone.  A
+ * failed replay unmaps only what the replay itself mapped.
+ *
+ * The new domain owns every page-table page it uses; the old tables are
+ * only read.  The pages the series allocates are capped by one budget for
+ * all IOMMUs (they all come out of the crashkernel= reservation).
  */
 
 #define pr_fmt(fmt)	"DMAR: " fmt
 
 #include <linux/iommu.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 
 #include "iommu.h"
 #include "kdump.h"
 
-/* Page-table pages the series may allocate per IOMMU: 16 MiB by default */
+/* Page-table pages the series may allocate, all IOMMUs together: 16 MiB */
 static unsigned long vtd_kdump_max_pages = 4096;
 core_param(intel_iommu_kdump_max_pages, vtd_kdump_max_pages, ulong, 0444);
+
+/* Serialises the replays and the page budget they draw on */
+static DEFINE_MUTEX(vtd_kdump_replay_lock);
+
+/* Mapped pieces one replay remembers so that a failure can undo them */
+#define VTD_KDUMP_REPLAY_PIECES	65536
 
 static bool vtd_kdump_translated(const struct vtd_kdump_dev_state *st)
 {
@@ -64,21 +84,65 @@ bool intel_iommu_kdump_wants_identity(struct device *dev)
 /* Levels of a VT-d page table, the leaf level 1 included */
 #define VTD_KDUMP_MAX_LEVELS	5
 
+/* What the new domain holds at an IOVA: one leaf, or one hole */
+struct vtd_kdump_slot {
+	u64 start;			/* aligned to @size */
+	u64 size;			/* of the leaf or of the hole */
+	u64 phys;			/* what @start maps to, if @present */
+	bool present;
+};
+
+/*
+ * The new domain as the replay sees it.  lookup() describes the leaf or
+ * hole at @iova; map() and unmap() are iommu_map() and iommu_unmap().
+ */
+struct vtd_kdump_replay_ops {
+	void (*lookup)(void *ctx, u64 iova, struct vtd_kdump_slot *slot);
+	int (*map)(void *ctx, u64 iova, u64 phys, u64 size, int prot);
+	void (*unmap)(void *ctx, u64 iova, u64 size);
+};
+
+/**
+ * struct vtd_kdump_replay - one device's old mappings going into a domain
+ * @ops: access to the new domain
+ * @ctx: passed to @ops
+ * @st: the device; only IOVAs inside its boot-time ranges are replayed
+ * @pgsizes: page sizes the new domain maps with (its pgsize_bitmap)
+ * @top_level: levels of the new domain's page table
+ * @budget: page-table pages the replay may take at most
+ * @last: last table (by IOVA prefix) counted per level
+ * @tables: page-table pages the replay needs at most (exact on an empty
+ *	    domain: tables that already exist are counted too)
+ * @done: IOVA ranges the replay itself mapped, for an undo
+ * @mapped: bytes mapped
+ * @present: bytes already mapped to the same address, left as they were
+ * @conflict: bytes already mapped elsewhere, left as they were
+ * @first_conflict: IOVA of the first conflict
+ * @skipped: old entries not kept (refused, or new since boot)
+ */
 struct vtd_kdump_replay {
-	struct iommu_domain *domain;
+	const struct vtd_kdump_replay_ops *ops;
+	void *ctx;
 	const struct vtd_kdump_dev_state *st;
-	unsigned int top_level;		/* of the new domain */
-	u64 last[VTD_KDUMP_MAX_LEVELS];	/* last table (by IOVA) per level */
-	u64 tables;			/* tables below the top one touched */
+	unsigned long pgsizes;
+	unsigned int top_level;
+	u64 budget;
+	u64 last[VTD_KDUMP_MAX_LEVELS];
+	u64 tables;
+	struct vtd_kdump_runs done;
 	u64 mapped;
+	u64 present;
+	u64 conflict;
+	u64 first_conflict;
 	u64 skipped;
 };
 
 /*
- * Count the page-table pages below the top level that the kept mappings
- * occupy in the new domain: leaves come in IOVA order, so a table is new
- * when its IOVA prefix changes.  This is what the mappings cost at most
- * (a table may already exist); it is exact on a fresh domain.
+ * Count the page-table pages below the top level that mapping [@iova,
+ * @iova + @size) -> @phys needs: leaves come in IOVA order, so a table is
+ * new when its IOVA prefix changes.  A leaf of the domain's page sizes
+ * needs no table at its own level or below, nor does a run of smaller
+ * leaves (one call may report up to 512) as big and as aligned.
  */
 static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova,
 				   u64 phys, u64 size)
@@ -87,12 +151,7 @@ static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova,
 
 	for (level = 1; level < r->top_level; level++) {
 		shift = VTD_PAGE_SHIFT + VTD_STRIDE_SHIFT * level;
-		/*
-		 * A superpage leaf needs no table at its own level or below,
-		 * nor does a run of smaller leaves (one call may report up to
-		 * 512) as big and as aligned: iommu_map() maps it as one.
-		 */
-		if (size >= BIT_ULL(shift) &&
+		if (size >= BIT_ULL(shift) && (r->pgsizes & BIT_ULL(shift)) &&
 		    IS_ALIGNED(iova | phys, BIT_ULL(shift)))
 			continue;
 		if (r->last[level - 1] == iova >> shift)
@@ -100,6 +159,69 @@ static void vtd_kdump_count_tables(struct vtd_kdump_replay *r, u64 iova,
 		r->last[level - 1] = iova >> shift;
 		r->tables++;
 	}
+}
+
+/* Remember [@iova, @iova + @size) as mapped by the replay */
+static int vtd_kdump_replay_map(struct vtd_kdump_replay *r, u64 iova, u64 phys,
+				u64 size, int prot)
+{
+	struct vtd_kdump_runs *done = &r->done;
+	struct vtd_kdump_range *last = done->nr ? &done->r[done->nr - 1] : NULL;
+	int ret;
+
+	/* a full record would have to grow a run over a gap: refuse */
+	if (done->nr == done->max && !(last && last->end + 1 == iova))
+		return -E2BIG;
+	ret = r->ops->map(r->ctx, iova, phys, size, prot);
+	if (ret)
+		return ret;
+	vtd_kdump_runs_add(done, iova, size);
+	r->mapped += size;
+	return 0;
+}
+
+/*
+ * Map the part of [@iova, @iova + @size) -> @phys that the domain does not
+ * map yet, a leaf or a hole of the domain at a time.
+ */
+static int vtd_kdump_replay_range(struct vtd_kdump_replay *r, u64 iova,
+				  u64 phys, u64 size, int prot)
+{
+	u64 pos = iova, end = iova + size, stop, want;
+	struct vtd_kdump_slot s;
+	int ret;
+
+	while (pos < end) {
+		r->ops->lookup(r->ctx, pos, &s);
+		if (!s.size || pos < s.start || pos - s.start >= s.size)
+			return -EINVAL;
+		stop = min(end, s.start + s.size);
+		want = phys + (pos - iova);
+		if (!s.present) {
+			ret = vtd_kdump_replay_map(r, pos, want, stop - pos, prot);
+			if (ret)
+				return ret;
+		} else if (s.phys + (pos - s.start) == want) {
+			r->present += stop - pos;
+		} else {
+			if (!r->conflict)
+				r->first_conflict = pos;
+			r->conflict += stop - pos;
+		}
+		pos = stop;
+	}
+	return 0;
+}
+
+/* Unmap what the replay mapped, and nothing else */
+static void vtd_kdump_replay_undo(struct vtd_kdump_replay *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->done.nr; i++)
+		r->ops->unmap(r->ctx, r->done.r[i].start,
+			      r->done.r[i].end - r->done.r[i].start + 1);
+	r->done.nr = 0;
 }
 
 /* Is [iova, iova + size) inside one of the ranges found at boot? */
@@ -134,12 +256,13 @@ static int vtd_kdump_replay_leaf(void *arg, u64 iova, u64 phys, u64 size,
 		return 0;
 	}
 	vtd_kdump_count_tables(r, iova, phys, size);
+	if (r->tables > r->budget)
+		return -ENOSPC;
 	if (prot & VTD_SL_R)
 		iommu_prot |= IOMMU_READ;
 	if (prot & VTD_SL_W)
 		iommu_prot |= IOMMU_WRITE;
-	r->mapped++;
-	return iommu_map(r->domain, iova, phys, size, iommu_prot, GFP_KERNEL);
+	return vtd_kdump_replay_range(r, iova, phys, size, iommu_prot);
 }
 
 static void vtd_kdump_replay_reject(void *arg, u64 iova, u64 size,
@@ -150,30 +273,125 @@ static void vtd_kdump_replay_reject(void *arg, u64 iova, u64 size,
 	r->skipped++;
 }
 
-static void vtd_kdump_unmap_ranges(struct iommu_domain *domain,
-				   const struct vtd_kdump_dev_state *st)
+static int vtd_kdump_replay_init(struct vtd_kdump_replay *r,
+				 const struct vtd_kdump_dev_state *st,
+				 unsigned int top_level, unsigned long pgsizes,
+				 u64 budget)
 {
 	unsigned int i;
 
-	for (i = 0; i < st->nr_ranges; i++)
-		iommu_unmap(domain, st->ranges[i].start,
-			    st->ranges[i].end - st->ranges[i].start + 1);
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+	r->top_level = min(top_level, VTD_KDUMP_MAX_LEVELS);
+	r->pgsizes = pgsizes;
+	r->budget = budget;
+	for (i = 0; i < ARRAY_SIZE(r->last); i++)
+		r->last[i] = U64_MAX;
+	r->done.max = VTD_KDUMP_REPLAY_PIECES;
+	r->done.r = kvcalloc(r->done.max, sizeof(*r->done.r), GFP_KERNEL);
+	return r->done.r ? 0 : -ENOMEM;
 }
 
-static int vtd_kdump_replay(struct dmar_domain *domain, struct device *dev,
-			    struct vtd_kdump_dev_state *st)
+static void vtd_kdump_replay_release(struct vtd_kdump_replay *r)
 {
-	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	struct vtd_kdump_replay r = {
-		.domain = &domain->domain,
-		.st = st,
-		.top_level = min(agaw_to_level(domain->agaw), VTD_KDUMP_MAX_LEVELS),
-		.last = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, U64_MAX },
-	};
+	kvfree(r->done.r);
+	r->done.r = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The new domain: an Intel DMA domain of this kernel                  */
+/* ------------------------------------------------------------------ */
+
+static void vtd_kdump_domain_lookup(void *ctx, u64 iova,
+				    struct vtd_kdump_slot *slot)
+{
+	struct dmar_domain *domain = ctx;
+	int level = agaw_to_level(domain->agaw);
+	unsigned long pfn = iova >> VTD_PAGE_SHIFT;
+	struct dma_pte *table = domain->pgd, pte;
+
+	for (;; level--) {
+		pte.val = READ_ONCE(table[pfn_level_offset(pfn, level)].val);
+		if (!dma_pte_present(&pte) || level == 1 ||
+		    dma_pte_superpage(&pte))
+			break;
+		table = phys_to_virt(dma_pte_addr(&pte));
+	}
+	slot->size = level_size(level) << VTD_PAGE_SHIFT;
+	slot->start = iova & ~(slot->size - 1);
+	slot->present = dma_pte_present(&pte);
+	slot->phys = slot->present ? dma_pte_addr(&pte) : 0;
+}
+
+static int vtd_kdump_domain_map(void *ctx, u64 iova, u64 phys, u64 size,
+				int prot)
+{
+	struct dmar_domain *domain = ctx;
+
+	return iommu_map(&domain->domain, iova, phys, size, prot, GFP_KERNEL);
+}
+
+static void vtd_kdump_domain_unmap(void *ctx, u64 iova, u64 size)
+{
+	struct dmar_domain *domain = ctx;
+
+	iommu_unmap(&domain->domain, iova, size);
+}
+
+static const struct vtd_kdump_replay_ops vtd_kdump_domain_ops = {
+	.lookup = vtd_kdump_domain_lookup,
+	.map = vtd_kdump_domain_map,
+	.unmap = vtd_kdump_domain_unmap,
+};
+
+/* Page-table pages of @table at @level and below */
+static u64 vtd_kdump_count_table_pages(struct dma_pte *table, int level)
+{
+	u64 n = 1;
+	int i;
+
+	if (level == 1)
+		return n;
+	for (i = 0; i < VTD_KDUMP_PTES_PER_TABLE; i++) {
+		struct dma_pte pte = { .val = READ_ONCE(table[i].val) };
+
+		if (dma_pte_present(&pte) && !dma_pte_superpage(&pte))
+			n += vtd_kdump_count_table_pages(phys_to_virt(dma_pte_addr(&pte)),
+							 level - 1);
+	}
+	return n;
+}
+
+/* Page-table pages the domain holds now */
+static u64 vtd_kdump_domain_pages(struct dmar_domain *domain)
+{
+	return vtd_kdump_count_table_pages(domain->pgd,
+					   agaw_to_level(domain->agaw));
+}
+
+/* Pages the series holds on every IOMMU, against the one budget */
+static u64 vtd_kdump_pages_in_use(void)
+{
+	struct dmar_drhd_unit *drhd;
+	struct intel_iommu *iommu;
+	u64 n = 0;
+
+	rcu_read_lock();
+	for_each_active_iommu(iommu, drhd)
+		if (iommu->kdump)
+			n += iommu->kdump->boot_pages + iommu->kdump->attach_pages;
+	rcu_read_unlock();
+	return n;
+}
+
+static int vtd_kdump_replay_walk(struct vtd_kdump_replay *r,
+				 struct intel_iommu *iommu,
+				 const struct vtd_kdump_dev_state *st)
+{
 	struct vtd_kdump_visitor v = {
 		.leaf = vtd_kdump_replay_leaf,
 		.reject = vtd_kdump_replay_reject,
-		.arg = &r,
+		.arg = r,
 	};
 	struct vtd_kdump_dev walk = st->walk;
 	struct vtd_kdump_visited vis;
@@ -182,81 +400,130 @@ static int vtd_kdump_replay(struct dmar_domain *domain, struct device *dev,
 	enum vtd_kdump_reason why;
 	int ret;
 
-	ret = vtd_kdump_walker_init(&w, info->iommu, &hw, &vis);
+	ret = vtd_kdump_walker_init(&w, iommu, &hw, &vis);
 	if (ret)
 		return ret;
-
-	walk.leaves = 0;
-	walk.mapped_bytes = 0;
-	walk.rejected_leaves = 0;
-	walk.table_pages = 0;
 	why = vtd_kdump_walk_dev(&w, &walk, &v);
 	vtd_kdump_walker_release(&w);
-	if (why != VTD_KDUMP_OK) {
-		dev_warn(dev, "kdump: old tables changed since boot: %s\n",
-			 vtd_kdump_reason_str(why));
-		return -EINVAL;
+	if (why == VTD_KDUMP_VISIT_ABORTED)
+		return walk.visit_err;
+	return why == VTD_KDUMP_OK ? 0 : -EINVAL;
+}
+
+/*
+ * The last IOVA @domain will translate once attached to @iommu: the attach
+ * cuts a default domain down to the IOMMU's address width, one bit less
+ * for first-level tables (canonical addresses).
+ */
+static u64 vtd_kdump_aperture_end(struct dmar_domain *domain,
+				  struct intel_iommu *iommu)
+{
+	int width = min_t(int, agaw_to_width(iommu->agaw), cap_mgaw(iommu->cap));
+
+	if (domain->use_first_level)
+		width--;
+	return min_t(u64, BIT_ULL(width) - 1,
+		     domain->domain.geometry.aperture_end);
+}
+
+/* Replay the old mappings of @dev into @domain; the replay lock is held */
+static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
+				    struct device *dev,
+				    struct vtd_kdump_dev_state *st)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	struct intel_iommu_kdump *kd = info->iommu->kdump;
+	u64 used = vtd_kdump_pages_in_use(), before, after;
+	u64 aperture_end = vtd_kdump_aperture_end(domain, info->iommu);
+	struct vtd_kdump_replay r;
+	int ret;
+
+	/* nothing mapped before the crash: nothing to keep */
+	if (!st->nr_ranges) {
+		st->kept = true;
+		return;
 	}
-	if (walk.reason != VTD_KDUMP_OK)
-		return -EINVAL;
+	if (st->ranges[st->nr_ranges - 1].end > aperture_end) {
+		dev_warn(dev, "kdump: old IOVAs exceed the new domain's aperture %#llx: old mappings dropped\n",
+			 aperture_end);
+		st->dropped = true;
+		return;
+	}
+	/*
+	 * A default domain learns the superpage sizes (and the coherency)
+	 * of its IOMMU only at attach: take them now as the attach will, so
+	 * that old 2 MiB and 1 GiB leaves are replayed as such.
+	 */
+	domain_update_iommu_cap(domain);
+	ret = vtd_kdump_replay_init(&r, st, agaw_to_level(domain->agaw),
+				    domain->domain.pgsize_bitmap,
+				    vtd_kdump_max_pages > used ?
+				    vtd_kdump_max_pages - used : 0);
+	if (ret)
+		goto dropped;
+	r.ops = &vtd_kdump_domain_ops;
+	r.ctx = domain;
+
+	before = vtd_kdump_domain_pages(domain);
+	ret = vtd_kdump_replay_walk(&r, info->iommu, st);
+	if (ret) {
+		vtd_kdump_replay_undo(&r);
+		vtd_kdump_replay_release(&r);
+		if (ret == -ENOSPC)
+			dev_warn(dev, "kdump: keeping old mappings needs more than the %llu pages left of intel_iommu_kdump_max_pages=%lu: old mappings dropped\n",
+				 r.budget, vtd_kdump_max_pages);
+		goto dropped;
+	}
+	after = vtd_kdump_domain_pages(domain);
+	vtd_kdump_replay_release(&r);
+
+	st->kept = true;
+	st->kept_pages = after > before ? after - before : 0;
+	kd->attach_pages += st->kept_pages;
+	if (r.conflict)
+		dev_warn(dev, "kdump: %#llx bytes of old mappings from IOVA %#llx on conflict with the new domain's mappings: not kept\n",
+			 r.conflict, r.first_conflict);
 	if (r.skipped)
 		dev_info(dev, "kdump: %llu old entries not kept (refused or new since boot)\n",
 			 r.skipped);
-	st->kept_pages = r.tables;
-	return 0;
+	dev_info(dev, "kdump: kept %llu old mappings in %u ranges (%#llx bytes mapped, %#llx already there, %llu pages)\n",
+		 st->walk.leaves, st->nr_ranges, r.mapped, r.present,
+		 st->kept_pages);
+	return;
+dropped:
+	dev_warn(dev, "kdump: old mappings dropped (%d)\n", ret);
+	st->dropped = true;
 }
 
 /**
- * intel_iommu_kdump_keep_mappings() - give @domain the old mappings of @dev
- * @domain: the DMA domain @dev is being attached to
- * @dev: the device
+ * intel_iommu_kdump_probe_finalize() - give @dev's DMA domain its old mappings
+ * @dev: a device the iommu core has set up, before any driver binds it
  *
- * Called before the domain's context (or PASID) entry replaces the copied
- * one.  Only the first DMA-API domain of a device gets the old mappings;
- * when they cannot be kept (over the page cap, address width, failure), the
- * device is attached as before this series, with its old IOVAs still
- * reserved, and a warning says so.
- *
- * Return: 0; the attach goes on in every case.
+ * The &iommu_ops.probe_finalize callback of the VT-d driver.  It runs in
+ * process context with the device's default domain allocated and its
+ * direct mappings made, and before the deferred attach replaces the copied
+ * context entry.  When the old mappings cannot be kept (over the page
+ * budget, beyond the aperture, failure), the device is attached later as
+ * before this series, with its old IOVAs still reserved, and a warning says
+ * so.
  */
-int intel_iommu_kdump_keep_mappings(struct dmar_domain *domain,
-				    struct device *dev)
+void intel_iommu_kdump_probe_finalize(struct device *dev)
 {
 	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
-	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	struct intel_iommu_kdump *kd;
-	int ret;
+	struct iommu_domain *domain;
 
-	if (!st || st->kept || st->dropped || !vtd_kdump_translated(st) ||
-	    !iommu_is_dma_domain(&domain->domain))
-		return 0;
-	kd = info->iommu->kdump;
+	if (!st || !vtd_kdump_translated(st))
+		return;
+	domain = iommu_get_dma_domain(dev);
+	if (!domain || !iommu_is_dma_domain(domain))
+		return;
 
-	if (st->nr_ranges &&
-	    st->ranges[st->nr_ranges - 1].end >= BIT_ULL(domain->gaw)) {
-		dev_warn(dev, "kdump: old IOVAs exceed the new domain's %d-bit width: old mappings dropped\n",
-			 domain->gaw);
-		st->dropped = true;
-		return 0;
-	}
-	if (kd->boot_pages + kd->attach_pages + st->walk.table_pages >
-	    vtd_kdump_max_pages) {
-		dev_warn(dev, "kdump: keeping old mappings needs %llu pages, over intel_iommu_kdump_max_pages=%lu: old mappings dropped\n",
-			 st->walk.table_pages, vtd_kdump_max_pages);
-		st->dropped = true;
-		return 0;
-	}
-
-	ret = vtd_kdump_replay(domain, dev, st);
-	if (ret) {
-		vtd_kdump_unmap_ranges(&domain->domain, st);
-		dev_warn(dev, "kdump: old mappings dropped (%d)\n", ret);
-		st->dropped = true;
-		return 0;
-	}
-	st->kept = true;
-	kd->attach_pages += st->kept_pages;
-	dev_info(dev, "kdump: kept %llu old mappings in %u ranges (%llu pages)\n",
-		 st->walk.leaves, st->nr_ranges, st->kept_pages);
-	return 0;
+	mutex_lock(&vtd_kdump_replay_lock);
+	if (!st->kept && !st->dropped)
+		vtd_kdump_keep_mappings(to_dmar_domain(domain), dev, st);
+	mutex_unlock(&vtd_kdump_replay_lock);
 }
+
+#ifdef CONFIG_INTEL_IOMMU_KDUMP_KUNIT_TEST
+#include "kdump_attach_kunit.c"
+#endif

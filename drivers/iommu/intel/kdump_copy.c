@@ -43,7 +43,9 @@ core_param(intel_iommu_kdump_walk_budget, vtd_kdump_walk_budget, ulong, 0444);
 /* Program headers of the ELF core header we are willing to read */
 #define VTD_KDUMP_MAX_PHDRS	4096
 /* Upper bound of separate RAM ranges recorded for either kernel */
-#define VTD_KDUMP_MAX_RAM_RANGES	1024
+#define VTD_KDUMP_MAX_RAM_RANGES	VTD_KDUMP_MAX_PHDRS
+/* Highest address a VT-d entry can hold (address fields end at bit 51) */
+#define VTD_KDUMP_ADDR_LIMIT		(BIT_ULL(VTD_KDUMP_MAX_HAW) - 1)
 
 static struct vtd_kdump_memmap vtd_kdump_mem;
 const struct vtd_kdump_memmap *vtd_kdump_memmap;
@@ -158,20 +160,20 @@ static int __init vtd_kdump_snapshot_old_ram(void)
 
 	if (!is_kdump_kernel())
 		return 0;
-	l.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*l.r), GFP_KERNEL);
+	l.r = kvcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*l.r), GFP_KERNEL);
 	if (!l.r)
-		return -ENOMEM;
+		return 0;
 	ret = vtd_kdump_read_old_ram(&l);
 	if (ret) {
-		pr_err("kdump: cannot read the old memory map from the ELF core header (%d)\n",
-		       ret);
-		kfree(l.r);
+		pr_warn("kdump: cannot read the old memory map from the ELF core header (%d)\n",
+			ret);
+		kvfree(l.r);
 		return 0;
 	}
 	l.nr = vtd_kdump_ranges_normalize(l.r, l.nr);
 	if (!l.nr) {
-		pr_err("kdump: the ELF core header describes no old RAM\n");
-		kfree(l.r);
+		pr_warn("kdump: the ELF core header describes no old RAM\n");
+		kvfree(l.r);
 		return 0;
 	}
 	vtd_kdump_old_ram = l;
@@ -180,13 +182,66 @@ static int __init vtd_kdump_snapshot_old_ram(void)
 subsys_initcall(vtd_kdump_snapshot_old_ram);
 
 /**
+ * vtd_kdump_ranges_complement() - the addresses that @r does not cover
+ * @r: sorted, disjoint ranges, all at or below @limit
+ * @nr: number of entries in @r
+ * @out: room for @nr + 1 ranges
+ * @limit: the last address of the space
+ *
+ * Return: the number of ranges written to @out, sorted and disjoint.
+ */
+static unsigned int vtd_kdump_ranges_complement(const struct vtd_kdump_range *r,
+						unsigned int nr,
+						struct vtd_kdump_range *out,
+						u64 limit)
+{
+	unsigned int i, n = 0;
+	u64 next = 0;		/* first address not yet covered or written */
+	bool done = false;
+
+	for (i = 0; i < nr && !done && r[i].start <= limit; i++) {
+		if (r[i].start > next) {
+			out[n].start = next;
+			out[n++].end = r[i].start - 1;
+		}
+		if (r[i].end >= limit)
+			done = true;
+		else
+			next = r[i].end + 1;
+	}
+	if (!done) {
+		out[n].start = next;
+		out[n++].end = limit;
+	}
+	return n;
+}
+
+/*
+ * Without the crashed kernel's memory map (no ELF core header, or one that
+ * cannot be read), every address that is not the kdump kernel's RAM stands
+ * in for old RAM: each check that needs only the kdump kernel's own memory
+ * still holds (no table and no leaf inside it), where 6.12 checks nothing.
+ */
+static int vtd_kdump_old_ram_unknown(const struct vtd_kdump_ram_list *kdump,
+				     struct vtd_kdump_ram_list *old)
+{
+	old->r = kvcalloc(kdump->nr + 1, sizeof(*old->r), GFP_KERNEL);
+	if (!old->r)
+		return -ENOMEM;
+	old->nr = vtd_kdump_ranges_complement(kdump->r, kdump->nr, old->r,
+					      VTD_KDUMP_ADDR_LIMIT);
+	pr_warn("kdump: old memory map unknown: old tables are checked against the kdump kernel's memory only\n");
+	return old->nr ? 0 : -EINVAL;
+}
+
+/**
  * vtd_kdump_memmap_init() - record both kernels' RAM once
  *
  * The kdump kernel's own RAM comes from the resource tree, which (unlike
  * memblock on x86) lives on after boot, so the attach-time walk can use the
  * same map.  The result is in &vtd_kdump_memmap.
  *
- * Return: 0, or an error if the crashed kernel's RAM is not known.
+ * Return: 0, or an error if not even the kdump kernel's RAM is known.
  */
 int vtd_kdump_memmap_init(void)
 {
@@ -195,10 +250,8 @@ int vtd_kdump_memmap_init(void)
 
 	if (vtd_kdump_memmap)
 		return 0;
-	if (!vtd_kdump_old_ram.nr)
-		return -ENODEV;
 
-	newl.r = kcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*newl.r), GFP_KERNEL);
+	newl.r = kvcalloc(VTD_KDUMP_MAX_RAM_RANGES, sizeof(*newl.r), GFP_KERNEL);
 	if (!newl.r)
 		return -ENOMEM;
 	ret = walk_system_ram_res(0, U64_MAX, &newl, vtd_kdump_add_kdump_ram);
@@ -206,6 +259,11 @@ int vtd_kdump_memmap_init(void)
 		goto err;
 
 	newl.nr = vtd_kdump_ranges_normalize(newl.r, newl.nr);
+	if (!vtd_kdump_old_ram.nr && newl.nr) {
+		ret = vtd_kdump_old_ram_unknown(&newl, &vtd_kdump_old_ram);
+		if (ret)
+			goto err;
+	}
 	vtd_kdump_mem.old_ram = vtd_kdump_old_ram.r;
 	vtd_kdump_mem.nr_old_ram = vtd_kdump_old_ram.nr;
 	vtd_kdump_mem.kdump_ram = newl.r;
@@ -219,7 +277,7 @@ int vtd_kdump_memmap_init(void)
 		vtd_kdump_old_ram.nr, newl.nr);
 	return 0;
 err:
-	kfree(newl.r);
+	kvfree(newl.r);
 	return ret;
 }
 
@@ -335,6 +393,7 @@ struct vtd_kdump_copy {
 	struct vtd_kdump_hw hw;
 	struct vtd_kdump_visited vis;
 	struct vtd_kdump_runs runs;
+	u64 blocking_refusals;		/* of the device being walked */
 	u64 total_pages;		/* table pages read over all devices */
 	/* new context tables: [bus * 2] lower (or only), [bus * 2 + 1] upper */
 	u64 *tables[VTD_ROOT_ENTRIES * 2];
@@ -392,24 +451,107 @@ static u64 *vtd_kdump_new_entry(struct vtd_kdump_copy *c, u8 bus, u8 devfn)
 
 /*
  * A blocking entry: present, fault processing disabled, and translating
- * through an empty table, so the device's DMA is refused without a fault
- * record for every request.
+ * through an empty page table, so the device's DMA is refused without a
+ * fault record for every request.  In scalable mode the FPD of the context
+ * entry covers only faults up to the PASID directory (VT-d spec 7.1.3: the
+ * FPD of the entry that was read last before the fault decides), so the
+ * blocking context points to a PASID directory and table of its own whose
+ * PASID 0 entry (RID_PASID 0) is present, has FPD set and translates
+ * through the empty table: every request ends in a page-table fault that
+ * is not recorded.  The blocking entries share one domain id of their own
+ * (vtd_kdump_block_did()), as they share one translation structure.
  */
 static void vtd_kdump_make_blocking(struct vtd_kdump_copy *c, u64 *ce)
 {
-	u64 table = virt_to_phys(c->kd->block_table);
+	struct intel_iommu_kdump *kd = c->kd;
 
 	if (c->hw.scalable) {
-		ce[0] = VTD_SMCE_LO_P | VTD_SMCE_LO_FPD | table;
+		ce[0] = VTD_SMCE_LO_P | VTD_SMCE_LO_FPD |
+			virt_to_phys(kd->block_pasid_dir);
 		ce[1] = 0;
 		ce[2] = 0;
 		ce[3] = 0;
 		return;
 	}
 	ce[0] = VTD_CE_LO_P | VTD_CE_LO_FPD |
-		FIELD_PREP(VTD_CE_LO_TT, VTD_CE_TT_MULTI_LEVEL) | table;
+		FIELD_PREP(VTD_CE_LO_TT, VTD_CE_TT_MULTI_LEVEL) |
+		virt_to_phys(kd->block_table);
 	ce[1] = FIELD_PREP(VTD_CE_HI_AW, c->iommu->agaw) |
-		FIELD_PREP(VTD_CE_HI_DID, FLPT_DEFAULT_DID);
+		FIELD_PREP(VTD_CE_HI_DID, kd->block_did);
+}
+
+/* The PASID directory and table behind the scalable-mode blocking entries */
+static void vtd_kdump_make_block_pasid(struct vtd_kdump_copy *c)
+{
+	struct intel_iommu_kdump *kd = c->kd;
+	u64 *pde = kd->block_pasid_dir, *pe = kd->block_pasid_table;
+	u64 table = virt_to_phys(kd->block_table);
+
+	pde[0] = VTD_PDE_P | VTD_PDE_FPD | virt_to_phys(pe);
+	pe[1] = FIELD_PREP(VTD_PE1_DID, kd->block_did);
+	if (ecap_slts(c->iommu->ecap)) {
+		pe[0] = VTD_PE0_P | VTD_PE0_FPD |
+			FIELD_PREP(VTD_PE0_AW, c->iommu->agaw) |
+			FIELD_PREP(VTD_PE0_PGTT, VTD_PGTT_SL_ONLY) | table;
+	} else {
+		pe[2] = FIELD_PREP(VTD_PE2_FLPM, VTD_FLPM_4LEVEL) | table;
+		pe[0] = VTD_PE0_P | VTD_PE0_FPD |
+			FIELD_PREP(VTD_PE0_AW, c->iommu->agaw) |
+			FIELD_PREP(VTD_PE0_PGTT, VTD_PGTT_FL_ONLY);
+	}
+	__iommu_flush_cache(c->iommu, pe, VTD_PAGE_SIZE);
+	__iommu_flush_cache(c->iommu, pde, VTD_PAGE_SIZE);
+}
+
+/*
+ * A domain id for the blocking entries that no old entry uses (all of
+ * theirs are reserved by now) and no new domain will get.
+ */
+static int vtd_kdump_block_did(struct intel_iommu *iommu)
+{
+	unsigned long ndoms = cap_ndoms(iommu->cap);
+	unsigned long did;
+
+	did = find_next_zero_bit(iommu->domain_ids, ndoms, FLPT_DEFAULT_DID + 1);
+	if (did >= ndoms)
+		return -ENOSPC;
+	set_bit(did, iommu->domain_ids);
+	return did;
+}
+
+/*
+ * Scalable mode: an adopted device gets a PASID directory and table of its
+ * own that hold only the RID_PASID entry the walker validated, so the
+ * hardware cannot reach an old PASID entry nobody checked.  Requests with
+ * another PASID then find no directory entry and are refused.  Return: 0,
+ * or -E2BIG when RID_PASID lies beyond a one-page directory (the old
+ * directory is then kept, as 6.12 does), or -ENOMEM.
+ */
+static int vtd_kdump_own_pasid_dir(struct vtd_kdump_copy *c,
+				   struct vtd_kdump_ctx *ctx, u64 *raw)
+{
+	unsigned int dir_idx = ctx->rid_pasid >> VTD_PASID_TABLE_SHIFT;
+	unsigned int pe_idx = ctx->rid_pasid & (VTD_PASID_TABLE_ENTRIES - 1);
+	u64 *dir, *table;
+
+	if (dir_idx >= BIT(VTD_PASID_DIR_SHIFT))
+		return -E2BIG;
+	dir = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
+	table = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
+	if (!dir || !table) {
+		iommu_free_page(dir);
+		iommu_free_page(table);
+		return -ENOMEM;
+	}
+	c->kd->boot_pages += 2;
+	memcpy(table + pe_idx * VTD_PE_QWORDS, ctx->pasid_entry,
+	       sizeof(ctx->pasid_entry));
+	dir[dir_idx] = VTD_PDE_P | virt_to_phys(table);
+	__iommu_flush_cache(c->iommu, table, VTD_PAGE_SIZE);
+	__iommu_flush_cache(c->iommu, dir, VTD_PAGE_SIZE);
+	raw[0] = (raw[0] & ~(VTD_SMCE_LO_PASIDDIRPTR | VTD_SMCE_LO_PDTS)) |
+		 virt_to_phys(dir);
+	return 0;
 }
 
 static int vtd_kdump_install(struct vtd_kdump_copy *c, u8 bus, u8 devfn,
@@ -427,18 +569,50 @@ static int vtd_kdump_install(struct vtd_kdump_copy *c, u8 bus, u8 devfn,
 	return 0;
 }
 
+/*
+ * An adopted context entry.  In scalable mode a device whose RID_PASID
+ * entry translates gets a PASID directory of its own; one whose RID_PASID
+ * entry is absent (its DMA was refused already) gets the blocking entry,
+ * which refuses it without recording faults.
+ */
+static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
+				     struct vtd_kdump_dev *dev)
+{
+	u64 raw[VTD_SMCE_QWORDS];
+	int ret;
+
+	if (!c->hw.scalable)
+		return vtd_kdump_install(c, dev->bus, dev->devfn, dev->ctx.raw);
+	if (dev->ctx.format == VTD_KDUMP_FMT_NONE)
+		return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+	memcpy(raw, dev->ctx.raw, sizeof(raw));
+	ret = vtd_kdump_own_pasid_dir(c, &dev->ctx, raw);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		pr_warn_once("%s: kdump: RID_PASID %#x beyond one directory page: old PASID directory kept\n",
+			     c->iommu->name, dev->ctx.rid_pasid);
+	return vtd_kdump_install(c, dev->bus, dev->devfn, raw);
+}
+
 static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
 			      const struct vtd_kdump_dev_state *st)
 {
 	const struct vtd_kdump_dev *d = &st->walk;
 
-	if (st->verdict == VTD_KDUMP_ADOPTED || c->logged++ >= VTD_KDUMP_LOG_DEVS)
+	if ((st->verdict == VTD_KDUMP_ADOPTED && !d->rejected_leaves) ||
+	    c->logged++ >= VTD_KDUMP_LOG_DEVS)
 		return;
-	if (st->verdict == VTD_KDUMP_PARTIAL)
-		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined: %llu leaf entries refused\n",
+	if (st->verdict == VTD_KDUMP_ADOPTED)
+		pr_info("%s: kdump: %04x:%02x:%02x.%d: adopted, %llu leaf entries that cannot reach kdump memory left out\n",
 			c->iommu->name, c->iommu->segment, d->bus,
 			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
 			d->rejected_leaves);
+	else if (st->verdict == VTD_KDUMP_PARTIAL)
+		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined until a driver attaches it: %llu leaf entries refused, %llu may reach kdump memory\n",
+			c->iommu->name, c->iommu->segment, d->bus,
+			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
+			d->rejected_leaves, st->blocking_refusals);
 	else
 		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined: %s\n",
 			c->iommu->name, c->iommu->segment, d->bus,
@@ -446,17 +620,51 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
 			vtd_kdump_reason_str(d->reason));
 }
 
+/**
+ * vtd_kdump_refusal_blocks() - does a refused leaf cost the device its DMA?
+ * @why: why the walker refused the leaf
+ *
+ * Until a driver attaches it, an adopted device translates through the old
+ * tables in place, refused leaves included.  A leaf that maps memory of the
+ * kdump kernel, or one whose target the walker did not check, would let
+ * stale DMA reach that memory: the device is blocked until its driver
+ * attaches it (%VTD_KDUMP_PARTIAL).  A leaf with reserved bits makes the
+ * hardware fault instead of translating, and a leaf that maps neither
+ * kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR) cannot reach the
+ * kdump kernel's memory: those leaves are only left out of the replay, and
+ * the device keeps its old context, as with 6.12.
+ *
+ * Return: true if the device must be blocked.
+ */
+static bool vtd_kdump_refusal_blocks(enum vtd_kdump_reason why)
+{
+	switch (why) {
+	case VTD_KDUMP_LEAF_RSVD:
+	case VTD_KDUMP_LEAF_NOT_RAM:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int vtd_kdump_leaf_range(void *arg, u64 iova, u64 phys, u64 size,
 				unsigned int prot)
 {
-	vtd_kdump_runs_add(arg, iova, size);
+	struct vtd_kdump_copy *c = arg;
+
+	vtd_kdump_runs_add(&c->runs, iova, size);
 	return 0;
 }
 
+/* Refused leaves are reserved as well: the device may still use them */
 static void vtd_kdump_reject_range(void *arg, u64 iova, u64 size,
 				   enum vtd_kdump_reason why)
 {
-	vtd_kdump_runs_add(arg, iova, size);
+	struct vtd_kdump_copy *c = arg;
+
+	vtd_kdump_runs_add(&c->runs, iova, size);
+	if (vtd_kdump_refusal_blocks(why))
+		c->blocking_refusals++;
 }
 
 static struct vtd_kdump_dev_state *
@@ -470,8 +678,9 @@ vtd_kdump_record(struct vtd_kdump_copy *c, const struct vtd_kdump_dev *dev)
 		return NULL;
 	st->walk = *dev;
 	if (c->runs.nr) {
-		st->ranges = kmemdup(c->runs.r, c->runs.nr * sizeof(*st->ranges),
-				     GFP_KERNEL);
+		st->ranges = kvmemdup(c->runs.r,
+				      c->runs.nr * sizeof(*st->ranges),
+				      GFP_KERNEL);
 		if (!st->ranges)
 			goto err;
 		st->nr_ranges = c->runs.nr;
@@ -480,16 +689,17 @@ vtd_kdump_record(struct vtd_kdump_copy *c, const struct vtd_kdump_dev *dev)
 		goto err;
 	return st;
 err:
-	kfree(st->ranges);
+	kvfree(st->ranges);
 	kfree(st);
 	return NULL;
 }
 
-static enum vtd_kdump_verdict vtd_kdump_judge(const struct vtd_kdump_dev *dev)
+static enum vtd_kdump_verdict vtd_kdump_judge(const struct vtd_kdump_dev *dev,
+					      u64 blocking_refusals)
 {
 	if (dev->reason != VTD_KDUMP_OK)
 		return VTD_KDUMP_QUARANTINED;
-	if (dev->rejected_leaves)
+	if (blocking_refusals)
 		return VTD_KDUMP_PARTIAL;
 	return VTD_KDUMP_ADOPTED;
 }
@@ -531,7 +741,8 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 
 	c->runs.nr = 0;
 	c->runs.overflow = false;
-	v.arg = &c->runs;
+	c->blocking_refusals = 0;
+	v.arg = c;
 	/* crafted tables may repeat one tree behind every devfn: bound it */
 	if (dev->reason == VTD_KDUMP_OK &&
 	    c->total_pages >= c->w.budget * VTD_KDUMP_TOTAL_BUDGETS)
@@ -543,7 +754,8 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 	st = vtd_kdump_record(c, dev);
 	if (!st)
 		return -ENOMEM;
-	st->verdict = vtd_kdump_judge(dev);
+	st->blocking_refusals = c->blocking_refusals;
+	st->verdict = vtd_kdump_judge(dev, c->blocking_refusals);
 	vtd_kdump_log_dev(c, st);
 
 	c->kd->leaves += dev->leaves;
@@ -558,7 +770,7 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 		c->kd->adopted++;
 		/* keep the old domain id out of the new kernel's allocator */
 		set_bit(dev->ctx.did, c->iommu->domain_ids);
-		return vtd_kdump_install(c, dev->bus, dev->devfn, dev->ctx.raw);
+		return vtd_kdump_install_adopted(c, dev);
 	case VTD_KDUMP_PARTIAL:
 		c->kd->partial++;
 		break;
@@ -568,6 +780,48 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 		break;
 	}
 	return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+}
+
+/* Give the legacy blocking entries of @table their domain id */
+static void vtd_kdump_set_block_did(struct vtd_kdump_copy *c, u64 *table)
+{
+	u64 block = virt_to_phys(c->kd->block_table);
+	unsigned int i;
+	u64 *ce;
+
+	for (i = 0; i < VTD_CONTEXT_ENTRIES; i++) {
+		ce = table + i * 2;
+		if ((ce[0] & VTD_CE_LO_P) &&
+		    (ce[0] & VTD_CE_LO_SLPTPTR) == block &&
+		    (ce[0] & VTD_CE_LO_FPD))
+			ce[1] = (ce[1] & ~VTD_CE_HI_DID) |
+				FIELD_PREP(VTD_CE_HI_DID, c->kd->block_did);
+	}
+}
+
+/*
+ * Now that every old domain id is reserved, give the blocking entries one
+ * of their own.  Return: 0, or -ENOSPC when every domain id is taken.
+ */
+static int vtd_kdump_finish_blocking(struct vtd_kdump_copy *c)
+{
+	int did = vtd_kdump_block_did(c->iommu);
+	unsigned int i;
+
+	if (did < 0) {
+		pr_err("%s: kdump: no domain id left for blocking entries\n",
+		       c->iommu->name);
+		return did;
+	}
+	c->kd->block_did = did;
+	if (c->hw.scalable) {
+		vtd_kdump_make_block_pasid(c);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(c->tables); i++)
+		if (c->tables[i])
+			vtd_kdump_set_block_did(c, c->tables[i]);
+	return 0;
 }
 
 /* Point the new root table at the new context tables */
@@ -599,13 +853,34 @@ static void vtd_kdump_free_state(struct intel_iommu_kdump *kd)
 	unsigned long idx;
 
 	xa_for_each(&kd->devs, idx, st) {
-		kfree(st->ranges);
+		kvfree(st->ranges);
 		kfree(st);
 	}
 	xa_destroy(&kd->devs);
-	if (kd->block_table)
-		iommu_free_page(kd->block_table);
+	iommu_free_page(kd->block_table);
+	iommu_free_page(kd->block_pasid_dir);
+	iommu_free_page(kd->block_pasid_table);
 	kfree(kd);
+}
+
+/* The pages behind the blocking entries: an empty table, SM: PASID 0 */
+static int vtd_kdump_alloc_block_pages(struct vtd_kdump_copy *c)
+{
+	struct intel_iommu_kdump *kd = c->kd;
+	int node = c->iommu->node;
+
+	kd->block_table = iommu_alloc_page_node(node, GFP_KERNEL);
+	if (!kd->block_table)
+		return -ENOMEM;
+	kd->boot_pages = 1;
+	if (!sm_supported(c->iommu))
+		return 0;
+	kd->block_pasid_dir = iommu_alloc_page_node(node, GFP_KERNEL);
+	kd->block_pasid_table = iommu_alloc_page_node(node, GFP_KERNEL);
+	if (!kd->block_pasid_dir || !kd->block_pasid_table)
+		return -ENOMEM;
+	kd->boot_pages += 2;
+	return 0;
 }
 
 static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
@@ -619,11 +894,9 @@ static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
 	c->runs.max = VTD_KDUMP_MAX_RANGES;
 	c->runs.r = kvcalloc(c->runs.max, sizeof(*c->runs.r), GFP_KERNEL);
 	c->kd = kzalloc(sizeof(*c->kd), GFP_KERNEL);
-	if (c->kd) {
+	if (c->kd)
 		xa_init(&c->kd->devs);
-		c->kd->block_table = iommu_alloc_page_node(iommu->node, GFP_KERNEL);
-	}
-	if (!c->runs.r || !c->kd || !c->kd->block_table ||
+	if (!c->runs.r || !c->kd || vtd_kdump_alloc_block_pages(c) ||
 	    vtd_kdump_walker_init(&c->w, iommu, &c->hw, &c->vis)) {
 		if (c->kd)
 			vtd_kdump_free_state(c->kd);
@@ -631,7 +904,6 @@ static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
 		kvfree(c);
 		return NULL;
 	}
-	c->kd->boot_pages = 1;
 	return c;
 }
 
@@ -704,6 +976,8 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 
 	ret = vtd_kdump_walk_root(&c->w, rtaddr & VTD_PAGE_MASK,
 				  vtd_kdump_adopt_one, c);
+	if (!ret)
+		ret = vtd_kdump_finish_blocking(c);
 	if (ret) {
 		pr_err("%s: kdump: old root table %#llx refused (%d)\n",
 		       iommu->name, rtaddr & VTD_PAGE_MASK, ret);
@@ -714,8 +988,6 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 	}
 
 	vtd_kdump_publish(c);
-	if (!c->hw.scalable)
-		set_bit(FLPT_DEFAULT_DID, iommu->domain_ids);
 	iommu->kdump = c->kd;
 	vtd_kdump_copy_free(c, true);
 
@@ -735,3 +1007,7 @@ void intel_iommu_kdump_free(struct intel_iommu *iommu)
 	vtd_kdump_free_state(iommu->kdump);
 	iommu->kdump = NULL;
 }
+
+#ifdef CONFIG_INTEL_IOMMU_KDUMP_KUNIT_TEST
+#include "kdump_copy_kunit.c"
+#endif

@@ -35,13 +35,13 @@ static void vtd_kdump_show_dev(struct seq_file *m,
 	const struct vtd_kdump_dev *d = &st->walk;
 	unsigned int i;
 
-	seq_printf(m, "  %02x:%02x.%d %s reason=\"%s\" format=%s levels=%u did=%u leaves=%llu mapped=%#llx rejected=%llu tables=%llu ranges=%u kept=%s pages=%llu\n",
+	seq_printf(m, "  %02x:%02x.%d %s reason=\"%s\" format=%s levels=%u did=%u leaves=%llu mapped=%#llx rejected=%llu blocking=%llu tables=%llu ranges=%u kept=%s pages=%llu\n",
 		   d->bus, PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
 		   vtd_kdump_verdicts[st->verdict],
 		   vtd_kdump_reason_str(d->reason),
 		   vtd_kdump_formats[d->ctx.format], d->ctx.levels, d->ctx.did,
 		   d->leaves, d->mapped_bytes, d->rejected_leaves,
-		   d->table_pages, st->nr_ranges,
+		   st->blocking_refusals, d->table_pages, st->nr_ranges,
 		   st->kept ? "yes" : st->dropped ? "dropped" : "not-yet",
 		   st->kept_pages);
 	for (i = 0; i < st->nr_ranges; i++)
@@ -62,11 +62,11 @@ static int vtd_kdump_adoption_show(struct seq_file *m, void *unused)
 
 		if (!kd)
 			continue;
-		seq_printf(m, "%s: adopted=%u partial=%u quarantined=%u leaves=%llu rejected=%llu ranges=%llu boot_pages=%llu attach_pages=%llu walk_us=%llu\n",
+		seq_printf(m, "%s: adopted=%u partial=%u quarantined=%u leaves=%llu rejected=%llu ranges=%llu boot_pages=%llu attach_pages=%llu block_did=%u walk_us=%llu\n",
 			   iommu->name, kd->adopted, kd->partial,
 			   kd->quarantined, kd->leaves, kd->rejected,
 			   kd->ranges, kd->boot_pages, kd->attach_pages,
-			   kd->walk_us);
+			   kd->block_did, kd->walk_us);
 		xa_for_each(&kd->devs, idx, st)
 			vtd_kdump_show_dev(m, st);
 	}

@@ -77,6 +77,11 @@ static unsigned int vtd_kdump_crash_regions(struct vtd_kdump_range *r)
  * 1:1 into every DMA domain of @dev (with superpages where the domain has
  * them) and never hands out IOVAs there.  Relaxable, so that a device may
  * still be given to userspace (VFIO), which then goes without the map.
+ *
+ * Not for an external-facing (untrusted) device: the map lets a device
+ * write the kdump kernel, its initrd and purgatory, which is what the
+ * IOMMU keeps a malicious device from.  Without the map, a kdump kernel
+ * refuses the mode and adopts the old tables as usual.
  */
 void intel_iommu_kdump_identity_resv_regions(struct device *dev,
 					     struct list_head *head)
@@ -86,6 +91,10 @@ void intel_iommu_kdump_identity_resv_regions(struct device *dev,
 
 	if (!intel_iommu_kdump_identity || is_kdump_kernel())
 		return;
+	if (dev_is_pci(dev) && to_pci_dev(dev)->untrusted) {
+		dev_info_once(dev, "kdump identity: untrusted device: crash kernel memory not mapped\n");
+		return;
+	}
 	nr = vtd_kdump_crash_regions(r);
 	for (i = 0; i < nr; i++) {
 		struct iommu_resv_region *reg;
@@ -178,10 +187,20 @@ static void vtd_kdump_id_use_superpages(struct dmar_domain *domain,
 		return;
 	for (i = 0; i < nr; i++) {
 		size_t size = crash[i].end - crash[i].start + 1;
+		size_t unmapped;
 
-		if (iommu_unmap(&domain->domain, crash[i].start, size) != size ||
-		    iommu_map(&domain->domain, crash[i].start, crash[i].start,
-			      size, IOMMU_READ | IOMMU_WRITE, GFP_KERNEL))
+		/*
+		 * A short unmap took only the start: map that back as it was.
+		 * A failed map leaves a gap that the check below reports.
+		 */
+		unmapped = iommu_unmap(&domain->domain, crash[i].start, size);
+		if (unmapped != size)
+			size = unmapped;
+		if (size && iommu_map(&domain->domain, crash[i].start,
+				      crash[i].start, size,
+				      IOMMU_READ | IOMMU_WRITE, GFP_KERNEL))
+			size = 0;
+		if (size != crash[i].end - crash[i].start + 1)
 			pr_warn_once("kdump identity: cannot remap [mem %#llx-%#llx] with superpages\n",
 				     crash[i].start, crash[i].end);
 	}

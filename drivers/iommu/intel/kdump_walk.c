@@ -719,6 +719,7 @@ vtd_kdump_resolve_rid_pasid(const struct vtd_kdump_walker *w,
 				    VTD_PE_QWORDS, pe, VTD_KDUMP_PASID_TBL_PTR);
 	if (why)
 		return why;
+	memcpy(ctx->pasid_entry, pe, sizeof(pe));
 	return vtd_kdump_decode_pasid_entry(w->hw, pe, ctx);
 }
 

@@ -205,6 +205,7 @@ struct vtd_kdump_ctx {
 	u64 pgtable;			/* physical address of the top table */
 	u32 rid_pasid;			/* scalable mode only */
 	u64 pasid_dir;			/* scalable mode only */
+	u64 pasid_entry[VTD_PE_QWORDS];	/* SM: RID_PASID entry as read once */
 };
 
 /* Per-device result of a walk */

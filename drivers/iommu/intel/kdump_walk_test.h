@@ -2270,7 +2270,8 @@ static inline bool vtd_kt_check_prot_case(const struct vtd_kt_prot_case *c,
 		return false;
 	}
 	if (a->readable_bytes != readable || a->writable_bytes != c->writable) {
-		snprintf(err, len, "%s on %s: %#llx readable %#llx writable bytes, expected %#llx %#llx",
+		snprintf(err, len,
+			 "%s on %s: %#llx/%#llx bytes readable/writable, expected %#llx/%#llx",
 			 c->name, k->name,
 			 (unsigned long long)a->readable_bytes,
 			 (unsigned long long)a->writable_bytes,
