@@ -105,6 +105,8 @@ int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
 			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis);
 void vtd_kdump_walker_release(struct vtd_kdump_walker *w);
 int vtd_kdump_visited_alloc(struct vtd_kdump_visited *vis, unsigned long budget);
+unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
+					unsigned int nr);
 void vtd_kdump_visited_free(struct vtd_kdump_visited *vis);
 
 #endif /* _INTEL_IOMMU_KDUMP_H */

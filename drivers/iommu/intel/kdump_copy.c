@@ -64,9 +64,15 @@ static int vtd_kdump_range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Sort and merge overlapping or adjacent ranges in place */
-static unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
-					       unsigned int nr)
+/**
+ * vtd_kdump_ranges_normalize() - sort and merge ranges in place
+ * @r: the ranges
+ * @nr: number of entries in @r
+ *
+ * Return: the number of ranges left, sorted, none overlapping or adjacent.
+ */
+unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
+					unsigned int nr)
 {
 	unsigned int i, out = 0;
 
