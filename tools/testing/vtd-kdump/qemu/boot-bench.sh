@@ -14,8 +14,10 @@
 #   --runs      runs per kernel (default 5)
 #   --scenario  default S1 (no driver, the stale DMA only)
 #   --target    the target for patched/baseline of the medians (default 1.05)
-#   --gate      the limit the PASS/FAIL line checks (default: the target;
-#               make test passes --gate 1.25, see the README)
+#   --gate      the limit the PASS/FAIL line checks (default: the target);
+#               "info" prints the ratio against the target as information
+#               only (make test: five runs cannot resolve 5 % under TCG,
+#               and a gate above the target would prove nothing)
 #   --no-run    only judge the runs in build/bench/boot/runs
 #
 # Prints per run the two boot times, then per kernel median, min and max,
@@ -122,7 +124,10 @@ if awk -v r="$ratio" -v l="$target" 'BEGIN { exit !(r <= l) }'; then
 else
 	echo "info: boot-bench: target $target NOT met: $ratio"
 fi
-if awk -v r="$ratio" -v l="$gate" 'BEGIN { exit !(r <= l) }'; then
+if [ "$gate" = info ]; then
+	echo "info: boot-bench: $what (not judged: information only)"
+	echo "PASS: boot-bench: every run of both kernels booted the kdump kernel to init ($nruns each)"
+elif awk -v r="$ratio" -v l="$gate" 'BEGIN { exit !(r <= l) }'; then
 	echo "PASS: boot-bench: $what <= $gate"
 else
 	echo "FAIL: boot-bench: $what > $gate"
