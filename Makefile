@@ -5,6 +5,7 @@
 #   make deps                 install what the build and tests need (Debian 12)
 #   make kernel               build the patched kernel (SERIES=none: baseline)
 #   make kernels              build both
+#   make debug-kernel         the patched kernel with lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST
 #   make demo                 build both kernels and run the crash-capture scenarios
 #   make test                 every test: userspace, series check, KUnit, QEMU
 #   make series               write the upstream series to out/series/
@@ -21,7 +22,7 @@ else
 KIND := patched
 endif
 
-.PHONY: deps tree kernel kernels demo test series series-check bench userspace-test kunit scenarios clean distclean
+.PHONY: deps tree kernel kernels debug-kernel demo test series series-check bench userspace-test kunit scenarios clean distclean
 
 deps:
 	scripts/deps.sh
@@ -35,6 +36,9 @@ kernel: tree
 kernels: tree
 	scripts/kernel.sh build baseline
 	scripts/kernel.sh build patched
+
+debug-kernel: tree
+	scripts/kernel.sh build debug
 
 demo: deps kernels
 	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"

@@ -17,6 +17,8 @@ PACKAGES=(
 	qemu-system-x86 kexec-tools makedumpfile crash busybox-static
 	# userspace harness, fuzzing, benchmark plot
 	clang libclang-rt-14-dev gnuplot-nox
+	# the Debian 13 root (QEMU 10 for first-level tables, crash 8.0.6)
+	mmdebstrap
 )
 
 missing=()
@@ -26,12 +28,14 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} = 0 ]; then
 	log "all ${#PACKAGES[@]} Debian packages present"
-	exit 0
+else
+	log "installing from Debian: ${missing[*]}"
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq || die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install failed for: ${missing[*]}"
+	log "installed ${#missing[@]} packages"
 fi
-log "installing from Debian: ${missing[*]}"
-SUDO=
-[ "$(id -u)" = 0 ] || SUDO=sudo
-$SUDO apt-get update -qq || die "apt-get update failed"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-	die "apt-get install failed for: ${missing[*]}"
-log "installed ${#missing[@]} packages"
+# QEMU 10 and crash 8.0.6 from Debian 13, without touching apt's sources
+"$(dirname "$0")/trixie-root.sh"

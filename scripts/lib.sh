@@ -65,3 +65,7 @@ checkout_rev() {
 		git -C "$LINUX" checkout -q --detach "$rev"
 	fi
 }
+
+# The Debian 13 root with QEMU 10 and crash 8.0.6 (scripts/trixie-root.sh);
+# outside the repository, so that a new clone on the same machine finds it
+TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/vtd-kdump/trixie}

@@ -47,6 +47,9 @@
 #   dump_verified   yes | no | n/a (crash/dmesg shows the panic, and the old
 #                   buffer page in the dump matches what the kdump kernel saw)
 #   dump_old_buf    content of the old buffer page in the dump
+#   R only: r_load (both disks busy at the panic), r_dump_rc (makedumpfile
+#                   into the ext4), r_fsck (e2fsck -fn exit status of the SATA
+#                   disk's ext4 afterwards), nvme_io (4 MiB through NVMe and back)
 #   kdump_errors    VTDK-ERROR lines in the kdump log (any: status=kdump-error)
 #   primary_splats kdump_splats  kernel splat lines in each log: WARNING:,
 #                   BUG:, kernel BUG at, Oops, general protection fault,
@@ -240,6 +243,25 @@ if [ "$dump_requested" = 1 ] && [ "${dump_rc:-}" = 0 ]; then
 			[ -s "$dir/vmcore" ] && rm -f "$dir/disk.img"
 	fi
 	[ -s "$dir/vmcore" ] && captured=yes
+fi
+# R: the dump is a file of the ext4 on the SATA disk, which must be clean
+# after the kdump kernel wrote it (its journal replayed at mount: the
+# primary was writing to it at the panic)
+if [ "$scenario" = R ]; then
+	r_rc=$(rv r_dump_rc "$K")
+	put r_dump_rc "${r_rc:-none}"
+	put nvme_io "$(rv nvme_io "$K")"
+	put r_load "$(rv r_load "$P")"
+	fsck=none
+	if [ -f "$dir/sata.img" ]; then
+		e2fsck -fn "$dir/sata.img" >"$dir/e2fsck.log" 2>&1
+		fsck=$?
+		rm -f "$dir/vmcore"
+		[ "${r_rc:-}" = 0 ] &&
+			debugfs -R "dump /vmcore $dir/vmcore" "$dir/sata.img" >"$dir/debugfs.log" 2>&1
+		[ -s "$dir/vmcore" ] && captured=yes
+	fi
+	put r_fsck "$fsck"
 fi
 expect_old=${wa[old_buf]:-old}
 if [ $captured = yes ]; then

@@ -6,10 +6,15 @@
 #
 #   run-qemu.sh [options] KIND SCENARIO
 #
-#   KIND       baseline | patched | debian
-#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture
+#   KIND       baseline | patched | debug (patched with lockdep) | debian
+#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | capture
+#              (R: real disks busy at the panic: the SATA disk holds an ext4
+#              that takes the dump, an NVMe disk is added)
 #   --variant V    legacy (default) | sm (x-scalable-mode=on) | aw48 (aw-bits=48)
-#                  | cm (caching-mode=on); combine with '+', e.g. sm+aw48
+#                  | cm (caching-mode=on) | pt (iommu=pt in both kernels)
+#                  | fl (x-scalable-mode=on,x-flts=on: first-level tables,
+#                  QEMU 10 of the Debian 13 root, scripts/trixie-root.sh);
+#                  combine with '+', e.g. sm+aw48
 #                  DMA setups of the "kdump IO rule" design (edu gets a 32-bit
 #                  DMA mask so that it reaches the crash kernel region):
 #                  id (intel_iommu=on,kdump_identity in both kernels)
@@ -26,7 +31,8 @@
 # sata.img (the 64 MiB sparse disk on q35's AHCI controller, 00:1f.2, that
 # both kernels read and write), result.env (KEY=value facts, see analyze.sh).
 # Exit status 0 when the run ended by itself (whatever the outcome), 1 on a
-# hang or a harness error.
+# hang or a harness error.  QEMU (default qemu-system-x86_64) is the QEMU
+# to run; the fl variant runs the Debian 13 root's QEMU 10.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
@@ -58,12 +64,12 @@ scen=$2
 DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
 
 case "$kind" in
-baseline | patched) ;;
+baseline | patched | debug) ;;
 debian) ;;
 *) echo "run-qemu.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
 case "$scen" in
-S1 | S2 | S3a | S3b | S3b-rsvd | S3c | capture) ;;
+S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | capture) ;;
 iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
@@ -83,11 +89,18 @@ dma32() {
 	edu_dev=edu,addr=03.0,dma_mask=0xffffffff
 	extra_args="$extra_args vtdk.dma_bits=32"
 }
+read -r -a qemu <<<"${QEMU:-qemu-system-x86_64}"
 IFS=+ read -r -a vparts <<<"$variant"
 for v in "${vparts[@]}"; do
 	case "$v" in
 	legacy) ;;
 	sm) iommu_dev=$iommu_dev,x-scalable-mode=on; iommu_arg=on,sm_on ;;
+	fl)
+		iommu_dev=$iommu_dev,x-scalable-mode=on,x-flts=on
+		iommu_arg=on,sm_on
+		qemu=("$TOP/scripts/trixie-run.sh" qemu-system-x86_64)
+		;;
+	pt) extra_args="$extra_args iommu=pt vtdk.kdump_extra=iommu=pt"; dma32 ;;
 	aw48) iommu_dev=$iommu_dev,aw-bits=48 ;;
 	cm) iommu_dev=$iommu_dev,caching-mode=on ;;
 	id) iommu_arg=$iommu_arg,kdump_identity; dma32 ;;
@@ -116,16 +129,27 @@ truncate -s 1G "$dir/disk.img"
 # q35's AHCI (00:1f.2) gets a disk, so that a real DMA-API driver (ahci, sd)
 # attaches it in both kernels and does I/O (init: sata_io)
 truncate -s 64M "$dir/sata.img"
+nvme_dev=()
+if [ "$scen" = R ]; then
+	# the dump goes into a file of this ext4, as kdump-tools writes it
+	rm -f "$dir/sata.img" "$dir/nvme.img"
+	truncate -s 512M "$dir/sata.img"
+	mkfs.ext4 -q -F "$dir/sata.img" || { echo "FAIL: $kind $name: mkfs.ext4 failed" >&2; exit 1; }
+	truncate -s 64M "$dir/nvme.img"
+	nvme_dev=(-drive "if=none,id=n0,file=$dir/nvme.img,format=raw"
+		-device "nvme,serial=vtdk0,drive=n0,addr=05.0")
+fi
 
 append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1 kunit.enable=0"
 append="$append vtdk.scenario=$scen vtdk.dump=$dump$extra_args"
 
 # shellcheck disable=SC2054
-cmd=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
+cmd=("${qemu[@]}" -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
 	-cpu max -device "$iommu_dev"
 	-device "$edu_dev"
 	-drive "file=$dir/disk.img,if=none,id=d0,format=raw"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on,addr=04.0
+	"${nvme_dev[@]}"
 	-drive "if=none,id=s0,file=$dir/sata.img,format=raw"
 	-device ide-hd,drive=s0,bus=ide.0
 	-vga none -nic none -nographic -no-reboot

@@ -5,12 +5,17 @@
 # Run the vtd-kdump crash-capture scenarios under QEMU and tabulate them.
 #
 #   scenarios.sh [--kernels "baseline patched debian"] [--scenarios "S1 S2@sm ..."]
-#                [--quick] [--check [FILE]] [--no-run] [--timeout S]
+#                [--only KIND "S1 S2 ..."] [--quick] [--check [FILE]] [--no-run]
+#                [--timeout S]
 #
-#   --kernels    kernel kinds (default "baseline patched"; debian is optional:
+#   --kernels    kernel kinds (default "baseline patched"; debug is the
+#                patched kernel with lockdep and sleep-in-atomic checks, held
+#                to the patched kernel's expectations; debian is optional:
 #                Debian's linux-image-6.12.107+deb12-amd64-unsigned)
 #   --scenarios  SCENARIO[@VARIANT] words (default: the full set below);
-#                VARIANT is sm, aw48, cm or a '+' combination (run-qemu.sh)
+#                VARIANT is sm, aw48, cm, pt, fl or a '+' combination
+#                (run-qemu.sh)
+#   --only       run only these scenarios on KIND (e.g. a subset on debug)
 #   --quick      only S1 S2 S3a (legacy mode)
 #   --check      compare with expectations (default expectations.txt beside
 #                this script): one PASS:/FAIL: line per check, exit 1 on a FAIL
@@ -24,18 +29,20 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
+FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@fl S3a@fl S3b@fl S3c@fl S2@aw48 S3a@aw48 S3b@aw48 S3c@aw48 S1@pt S2@pt R R@sm R@fl R@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
 QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL
 check=
 run=1
 timeout_opt=()
+declare -A only
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernels) kernels=$2; shift 2 ;;
 	--scenarios) scenarios=$2; shift 2 ;;
+	--only) only[$2]=$3; shift 3 ;;
 	--quick) scenarios=$QUICK; shift ;;
 	--check)
 		if [ $# -gt 1 ] && [ -f "$2" ]; then
@@ -52,6 +59,16 @@ while [ $# -gt 0 ]; do
 	*) echo "scenarios.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
+
+# the scenarios KIND runs: --only's list, or all of them
+runs_of() {
+	echo "${only[$1]:-$scenarios}"
+}
+
+# the kind whose expectations KIND is held to: debug is the patched kernel
+expect_kind() {
+	case "$1" in debug) echo patched ;; *) echo "$1" ;; esac
+}
 
 kernel_image() {
 	case "$1" in
@@ -82,7 +99,7 @@ if [ $run = 1 ]; then
 			harness_fail=1
 			continue
 		}
-		for sv in $scenarios; do
+		for sv in $(runs_of "$kind"); do
 			s=${sv%%@*}
 			v=legacy
 			[[ "$sv" == *@* ]] && v=${sv#*@}
@@ -196,8 +213,8 @@ if [ -n "$check" ]; then
 		case "$ckind" in '' | '#'*) continue ;; esac
 		for kind in $kernels; do
 			# shellcheck disable=SC2254
-			case "$kind" in $ckind) ;; *) continue ;; esac
-			for sv in $scenarios; do
+			case "$(expect_kind "$kind")" in $ckind) ;; *) continue ;; esac
+			for sv in $(runs_of "$kind"); do
 				name=$(name_of "$sv")
 				# shellcheck disable=SC2254
 				case "$name" in $cscen) ;; *) continue ;; esac
