@@ -548,7 +548,7 @@ static unsigned int report(const struct sweep_stats *st, unsigned int bad_ranges
 	if (!st->worst_ratio_m)
 		printf("%s: no size >= %lu pages\n", fail, RATIO_FROM), failed++;
 	else if (ratio_limit <= 0)
-		printf("info: walk/bound worst %.2f at %llu pages (target 2.0 from %lu; not judged)\n",
+		printf("info: walk/bound %.2f at %llu pages (target 2.0 from %lu, not judged)\n",
 		       st->worst_ratio, (unsigned long long)st->worst_ratio_m,
 		       RATIO_FROM);
 	else if (st->worst_ratio > ratio_limit)
