@@ -197,12 +197,49 @@ cell() {			# cell KIND NAME
 	echo "| no IOMMU, swiotlb=force | $(cell baseline S1-swiotlb) | $(cell patched S1-swiotlb) | - |"
 } >"$modes"
 
+# ---- the matrix: one row per scenario, one column per kernel kind ----
+matrix=$RES/results-matrix.md
+mcell() {			# mcell KIND NAME
+	local env=$RES/$1/$2/result.env
+	[ -f "$env" ] || { echo "-"; return; }
+	(
+		# shellcheck disable=SC1090
+		. "$env"
+		c="$landed"
+		[ "$kdump_mem_written" = yes ] && c="$c, **kdump memory written**"
+		[ "$iova_reused" = 1 ] && c="$c, **old IOVA reused**"
+		[ "$edu_quarantined" = yes ] && c="$c, edu quarantined"
+		c="$c; $dmar_faults faults"
+		[ "${kdump_splats:-0}" != 0 ] && c="$c; **$kdump_splats splats**"
+		[ "${already_set_lines:-0}" != 0 ] && c="$c (${already_set_lines} already set)"
+		[ -n "${new_dma:-}" ] && [ "$new_dma" != none ] && c="$c; new DMA $new_dma"
+		[ "$scenario" = R ] && c="$c; ext4 fsck ${r_fsck:-?}, NVMe ${nvme_io:-?}"
+		c="$c; dump $dump_captured/$dump_verified"
+		[ -n "${kdump_boot_s:-}" ] && c="$c; /init $(printf %.2f "$kdump_boot_s") s"
+		[ "$status" != ok ] && c="**$status**; $c"
+		echo "$c"
+	)
+}
+{
+	printf '| scenario |'
+	for kind in $kernels; do printf ' %s |' "$kind"; done
+	printf '\n|---|'
+	for kind in $kernels; do printf -- '---|'; done
+	printf '\n'
+	for sv in $scenarios; do
+		name=$(name_of "$sv")
+		printf '| %s |' "$name"
+		for kind in $kernels; do printf ' %s |' "$(mcell "$kind" "$name")"; done
+		printf '\n'
+	done
+} >"$matrix"
+
 echo
 cat "$md"
 echo
 cat "$modes"
 echo
-echo "results: $md $modes $csv"
+echo "results: $md $modes $matrix $csv"
 [ $run = 1 ] && echo "scenario set took ${t_all}s"
 
 # ---- checks ----
