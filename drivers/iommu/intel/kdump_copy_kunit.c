@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the adoption decisions in kdump_copy.c (which includes
- * this file): which refused leaves cost a device its DMA, the verdict, and
- * the stand-in for old RAM when the crashed kernel's memory map is unknown.
+ * this file): which refused leaves cost a device its DMA, the verdict, the
+ * stand-in for old RAM when the crashed kernel's memory map is unknown, and
+ * the domain id of the blocking entries.
  */
 
 #include <kunit/test.h>
@@ -81,10 +82,60 @@ static void vtd_kc_complement_test(struct kunit *test)
 			VTD_KDUMP_MEM_OLD_RAM);
 }
 
+/*
+ * Blocking entries get a domain id of their own, after every old one was
+ * reserved: not FLPT_DEFAULT_DID (6.12's pass-through contexts use it), not
+ * an old one; an adopted entry keeps its own.
+ */
+static void vtd_kc_block_did_test(struct kunit *test)
+{
+	struct intel_iommu *iommu = kunit_kzalloc(test, sizeof(*iommu), GFP_KERNEL);
+	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	u64 *table = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	u64 *adopted, first, second, kept;
+
+	KUNIT_ASSERT_NOT_NULL(test, iommu);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	iommu->cap = 2;				/* CAP.ND = 2: 256 domain ids */
+	iommu->agaw = 1;
+	iommu->domain_ids = kunit_kzalloc(test, BITS_TO_LONGS(256) * sizeof(long),
+					  GFP_KERNEL);
+	c->kd = kunit_kzalloc(test, sizeof(*c->kd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iommu->domain_ids);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd);
+	c->kd->block_table = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd->block_table);
+	c->iommu = iommu;
+	c->tables[0] = table;
+	set_bit(0, iommu->domain_ids);
+	set_bit(FLPT_DEFAULT_DID, iommu->domain_ids);
+	set_bit(2, iommu->domain_ids);		/* old domain ids */
+	set_bit(3, iommu->domain_ids);
+
+	vtd_kdump_make_blocking(c, table + 0x10 * 2);
+	vtd_kdump_make_blocking(c, table + 0x20 * 2);
+	adopted = table + 0x30 * 2;
+	adopted[0] = VTD_CE_LO_P | 0x12345000;
+	adopted[1] = FIELD_PREP(VTD_CE_HI_DID, 3) | FIELD_PREP(VTD_CE_HI_AW, 1);
+
+	KUNIT_ASSERT_EQ(test, vtd_kdump_finish_blocking(c), 0);
+	first = FIELD_GET(VTD_CE_HI_DID, table[0x10 * 2 + 1]);
+	second = FIELD_GET(VTD_CE_HI_DID, table[0x20 * 2 + 1]);
+	kept = FIELD_GET(VTD_CE_HI_DID, adopted[1]);
+	KUNIT_EXPECT_EQ(test, c->kd->block_did, 4);
+	KUNIT_EXPECT_TRUE(test, test_bit(4, iommu->domain_ids));
+	KUNIT_EXPECT_EQ(test, first, 4);
+	KUNIT_EXPECT_EQ(test, second, 4);
+	KUNIT_EXPECT_EQ(test, kept, 3);
+	KUNIT_EXPECT_TRUE(test, table[0x10 * 2] & VTD_CE_LO_FPD);
+}
+
 static struct kunit_case vtd_kdump_copy_cases[] = {
 	KUNIT_CASE(vtd_kc_refusal_test),
 	KUNIT_CASE(vtd_kc_verdict_test),
 	KUNIT_CASE(vtd_kc_complement_test),
+	KUNIT_CASE(vtd_kc_block_did_test),
 	{}
 };
 
