@@ -591,6 +591,9 @@ static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
 		return vtd_kdump_install(c, dev->bus, dev->devfn, dev->ctx.raw);
 	if (dev->ctx.format == VTD_KDUMP_FMT_NONE)
 		return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+	/* the context table first: once the directory exists, nothing fails */
+	if (!vtd_kdump_new_entry(c, dev->bus, dev->devfn))
+		return -ENOMEM;
 	memcpy(raw, dev->ctx.raw, sizeof(raw));
 	ret = vtd_kdump_own_pasid_dir(c, &dev->ctx, raw);
 	if (ret == -ENOMEM)
