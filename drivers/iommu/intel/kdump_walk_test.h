@@ -756,16 +756,9 @@ static inline void vtd_kt_check_runs(struct vtd_kt_run *r)
 	}
 }
 
-static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
+/* Forget what the leaf and reject callbacks saw of the last device */
+static inline void vtd_kt_reset_dev(struct vtd_kt_run *r)
 {
-	struct vtd_kt_run *r = arg;
-	struct vtd_kdump_visitor v = {
-		.leaf = vtd_kt_leaf_cb,
-		.reject = vtd_kt_reject_cb,
-		.arg = r,
-	};
-	struct vtd_kt_rec *rec;
-
 	r->nr_leaves = 0;
 	r->leaves_seen = 0;
 	r->bytes_seen = 0;
@@ -776,9 +769,17 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	r->runs.nr = 0;
 	r->runs.max = VTD_KT_MAX_LEAVES;
 	r->runs.overflow = false;
+}
 
-	if (dev->reason == VTD_KDUMP_OK) {
-		vtd_kdump_walk_dev(&r->w, dev, &v);
+/*
+ * The properties of a device after vtd_kdump_walk_dev() (@walked) or
+ * without it: the budget held, the counts match what the callbacks saw,
+ * and the walk left no mapping behind.
+ */
+static inline void vtd_kt_check_dev(struct vtd_kt_run *r,
+				    const struct vtd_kdump_dev *dev, bool walked)
+{
+	if (walked) {
 		if (dev->table_pages > r->w.budget)
 			vtd_kt_fail(r, "budget exceeded", dev->table_pages,
 				    r->w.budget);
@@ -798,6 +799,23 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 		vtd_kt_fail(r, "reason out of range", dev->reason, 0);
 	if (r->m->nr_live > 2)
 		vtd_kt_fail(r, "mappings left after walk_dev", r->m->nr_live, 0);
+}
+
+static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
+{
+	struct vtd_kt_run *r = arg;
+	struct vtd_kdump_visitor v = {
+		.leaf = vtd_kt_leaf_cb,
+		.reject = vtd_kt_reject_cb,
+		.arg = r,
+	};
+	bool walked = dev->reason == VTD_KDUMP_OK;
+	struct vtd_kt_rec *rec;
+
+	vtd_kt_reset_dev(r);
+	if (walked)
+		vtd_kdump_walk_dev(&r->w, dev, &v);
+	vtd_kt_check_dev(r, dev, walked);
 
 	if (r->nr_devs++ >= VTD_KT_MAX_RECS)
 		return 0;

@@ -432,22 +432,7 @@ static void fuzz_safety(struct fuzz_ctx *f, struct vtd_kdump_dev *dev)
 {
 	struct vtd_kt_run *r = &f->run;
 
-	if (dev->table_pages > r->w.budget)
-		vtd_kt_fail(r, "budget exceeded", dev->table_pages, r->w.budget);
-	if (dev->reason == VTD_KDUMP_OK) {
-		if (dev->mapped_bytes != r->bytes_seen)
-			vtd_kt_fail(r, "mapped bytes differ", dev->mapped_bytes,
-				    r->bytes_seen);
-		if (dev->leaves < r->leaves_seen ||
-		    dev->leaves > r->bytes_seen >> VTD_KDUMP_PAGE_SHIFT)
-			vtd_kt_fail(r, "leaf count differs", dev->leaves,
-				    r->leaves_seen);
-		vtd_kt_check_runs(r);
-	}
-	if (dev->reason >= VTD_KDUMP_NR_REASONS)
-		vtd_kt_fail(r, "reason out of range", dev->reason, 0);
-	if (r->m->nr_live > 2)
-		vtd_kt_fail(r, "mappings left after walk_dev", r->m->nr_live, 0);
+	vtd_kt_check_dev(r, dev, true);
 	if (r->failures) {
 		fprintf(stderr, "property violated: %s\n", r->why);
 		abort();
@@ -456,18 +441,7 @@ static void fuzz_safety(struct fuzz_ctx *f, struct vtd_kdump_dev *dev)
 
 static void fuzz_reset_dev(struct fuzz_ctx *f)
 {
-	struct vtd_kt_run *r = &f->run;
-
-	r->nr_leaves = 0;
-	r->leaves_seen = 0;
-	r->bytes_seen = 0;
-	r->readable_seen = 0;
-	r->writable_seen = 0;
-	r->any_leaf = false;
-	r->runs.r = r->run_buf;
-	r->runs.nr = 0;
-	r->runs.max = VTD_KT_MAX_LEAVES;
-	r->runs.overflow = false;
+	vtd_kt_reset_dev(&f->run);
 	fuzz_side_reset(&f->real);
 	fuzz_side_reset(&f->ref_side);
 	f->ref_rej_hash[0] = 0;
