@@ -31,6 +31,7 @@
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/cacheflush.h>
 
 #define EDU_VENDOR		0x1234
@@ -59,6 +60,8 @@
 /* VT-d */
 #define DMAR_RTADDR_REG		0x20
 #define DMA_RTADDR_SMT		BIT_ULL(10)
+#define DMAR_GSTS_REG		0x1c
+#define DMA_GSTS_TES		BIT(31)
 #define VTD_ADDR_MASK		GENMASK_ULL(51, 12)
 #define VTD_SL_PRESENT		(BIT_ULL(0) | BIT_ULL(1))
 #define VTD_PTE_LARGE		BIT_ULL(7)
@@ -84,6 +87,10 @@ MODULE_PARM_DESC(old_pa, "physical address of the primary's buffer");
 static unsigned long check_pa;
 module_param(check_pa, ulong, 0644);
 MODULE_PARM_DESC(check_pa, "kdump: another physical page to watch (e.g. the S3a target)");
+
+static bool claim;
+module_param(claim, bool, 0444);
+MODULE_PARM_DESC(claim, "kdump: take the free page at check_pa out of the allocator before the stale DMA");
 
 static unsigned long target_pa;
 module_param(target_pa, ulong, 0644);
@@ -190,12 +197,62 @@ static const char *watch_read(struct vtdk_watch *w)
 	return res;
 }
 
+/*
+ * Take the free page at @pa out of the page allocator for good, so that a
+ * stale DMA write into it (S3a on a kernel that uses the damaged leaf) is
+ * seen there and cannot corrupt whatever the kdump kernel would otherwise
+ * keep in that page.  Free memory is taken a block at a time, largest
+ * blocks first, until the block holding @pa comes up; everything else goes
+ * back.  Bounded by the free memory of the kdump kernel; never sleeps on
+ * reclaim for long (__GFP_NORETRY).  Return: "yes", or why not.
+ */
+static const char *vtdk_claim_page(unsigned long pa)
+{
+	unsigned long pfn = PHYS_PFN(pa), blocks = 0;
+	unsigned int order = MAX_PAGE_ORDER;
+	const char *res = "in-use";
+	struct page *page, *tmp;
+	LIST_HEAD(held);
+
+	if (!pfn_valid(pfn) || !page_is_ram(pfn))
+		return "not-ram";
+	for (;;) {
+		page = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+				   order);
+		if (!page) {
+			if (!order)
+				break;
+			order--;
+			continue;
+		}
+		if (pfn - page_to_pfn(page) < (1UL << order)) {
+			res = "yes";	/* kept: the block is never freed */
+			break;
+		}
+		set_page_private(page, order);
+		list_add(&page->lru, &held);
+		blocks++;
+	}
+	list_for_each_entry_safe(page, tmp, &held, lru) {
+		list_del(&page->lru);
+		order = page_private(page);
+		set_page_private(page, 0);
+		__free_pages(page, order);
+	}
+	pr_info("VTDK-RESULT check_pa_claimed=%s check_pa=0x%lx claim_blocks=%lu\n",
+		res, pa, blocks);
+	return res;
+}
+
 /* Send edu's buffer to old_iova and report what changed where. */
 static void vtdk_stale_dma(void __iomem *bar, const char *scen_mode)
 {
 	struct vtdk_watch w[3];
 	unsigned int i, n = 0;
 	int ret;
+
+	if (check_pa && claim)
+		vtdk_claim_page(check_pa);
 
 	if (old_pa)
 		w[n++] = (struct vtdk_watch){ .name = "old_buf", .pa = old_pa };
@@ -396,6 +453,162 @@ static const struct kernel_param_ops corrupt_ops = {
 
 module_param_cb(corrupt, &corrupt_ops, NULL, 0200);
 MODULE_PARM_DESC(corrupt, "primary: write leaf|ctx|ctxrsvd|loop to damage edu's live VT-d tables");
+
+/*
+ * ---- domain ids of the live tables (kdump kernel) ----
+ *
+ * The VT-d spec expects entries that share a domain id to share their
+ * translation structures (the IOTLB is tagged by domain id).  Walk the
+ * tables the hardware uses now (DMAR_RTADDR_REG: the kdump kernel's root
+ * table, its context tables and whatever they point to, old memory
+ * included) and count the domain ids used with two different page tables.
+ */
+
+#define VTDK_DID_MAX		65536
+#define VTDK_PT_MARK		1ULL	/* "pass-through": no table */
+#define SM_CTX_PER_TABLE	128
+#define SM_PASID_TABLE_SHIFT	6
+
+struct vtdk_did_scan {
+	u64 *root_of;		/* [did]: table it translates with, or 0 */
+	u16 *owner;		/* [did]: first bus << 8 | devfn seen with it */
+	unsigned int entries;
+	unsigned int conflicts;
+	char first[64];
+};
+
+static void vtdk_did_note(struct vtdk_did_scan *sc, u16 did, u64 table,
+			  u8 bus, u8 devfn)
+{
+	sc->entries++;
+	if (!sc->root_of[did]) {
+		sc->root_of[did] = table;
+		sc->owner[did] = bus << 8 | devfn;
+		return;
+	}
+	if (sc->root_of[did] == table)
+		return;
+	if (!sc->conflicts++)
+		snprintf(sc->first, sizeof(sc->first),
+			 "%u:%02x:%02x.%d/%02x:%02x.%d", did,
+			 sc->owner[did] >> 8, PCI_SLOT(sc->owner[did] & 0xff),
+			 PCI_FUNC(sc->owner[did] & 0xff), bus, PCI_SLOT(devfn),
+			 PCI_FUNC(devfn));
+}
+
+/* One qword of a table at physical address @pa (any memory) */
+static bool vtdk_read_qwords(u64 pa, unsigned int idx, u64 *out,
+			     unsigned int n)
+{
+	u64 *t = memremap(pa & VTD_ADDR_MASK, PAGE_SIZE, MEMREMAP_WB);
+	unsigned int i;
+
+	if (!t)
+		return false;
+	for (i = 0; i < n; i++)
+		out[i] = READ_ONCE(t[idx + i]);
+	memunmap(t);
+	return true;
+}
+
+/* Scalable mode: the RID_PASID entry behind context entry @ce */
+static void vtdk_did_sm(struct vtdk_did_scan *sc, const u64 *ce, u8 bus,
+			u8 devfn)
+{
+	u32 rid_pasid = ce[1] & GENMASK_ULL(19, 0);
+	u64 pde, pe[4], table;
+	unsigned int pgtt;
+
+	if (!vtdk_read_qwords(ce[0], rid_pasid >> SM_PASID_TABLE_SHIFT, &pde, 1) ||
+	    !(pde & 1))
+		return;
+	if (!vtdk_read_qwords(pde, (rid_pasid & GENMASK(5, 0)) * 8, pe, 4) ||
+	    !(pe[0] & 1))
+		return;
+	pgtt = (pe[0] >> 6) & 7;
+	if (pgtt == VTD_PGTT_FL)
+		table = pe[2] & VTD_ADDR_MASK;
+	else if (pgtt == VTD_PGTT_SL)
+		table = pe[0] & VTD_ADDR_MASK;
+	else
+		table = VTDK_PT_MARK;
+	vtdk_did_note(sc, pe[1] & 0xffff, table, bus, devfn);
+}
+
+static void vtdk_did_bus(struct vtdk_did_scan *sc, bool sm, u64 ctp, u8 bus,
+			 unsigned int first_devfn)
+{
+	unsigned int n = sm ? SM_CTX_PER_TABLE : 256, words = sm ? 4 : 2, i;
+	u64 ce[4];
+
+	for (i = 0; i < n; i++) {
+		u8 devfn = first_devfn + i;
+
+		if (!vtdk_read_qwords(ctp, i * words, ce, words) || !(ce[0] & 1))
+			continue;
+		if (sm) {
+			vtdk_did_sm(sc, ce, bus, devfn);
+			continue;
+		}
+		vtdk_did_note(sc, (ce[1] >> 8) & 0xffff,
+			      ((ce[0] >> 2) & 3) == 2 ? VTDK_PT_MARK :
+			      ce[0] & VTD_ADDR_MASK, bus, devfn);
+	}
+}
+
+static int vtdk_did_scan(void)
+{
+	struct vtdk_did_scan sc = {};
+	void __iomem *regs;
+	u64 rtaddr, re[2];
+	unsigned int bus;
+	u32 gsts;
+	bool sm;
+
+	if (!dmar_base)
+		return -ENODEV;
+	regs = ioremap(dmar_base, PAGE_SIZE);
+	if (!regs)
+		return -ENOMEM;
+	rtaddr = readq(regs + DMAR_RTADDR_REG);
+	gsts = readl(regs + DMAR_GSTS_REG);
+	iounmap(regs);
+	if (!(gsts & DMA_GSTS_TES)) {
+		pr_info("VTDK-RESULT did_scan=off\n");
+		return 0;
+	}
+	sm = rtaddr & DMA_RTADDR_SMT;
+	sc.root_of = vzalloc(VTDK_DID_MAX * sizeof(*sc.root_of));
+	sc.owner = vzalloc(VTDK_DID_MAX * sizeof(*sc.owner));
+	if (!sc.root_of || !sc.owner)
+		goto out;
+	for (bus = 0; bus < 256; bus++) {
+		if (!vtdk_read_qwords(rtaddr, bus * 2, re, 2))
+			continue;
+		if (re[0] & 1)
+			vtdk_did_bus(&sc, sm, re[0], bus, 0);
+		if (sm && (re[1] & 1))
+			vtdk_did_bus(&sc, sm, re[1], bus, SM_CTX_PER_TABLE);
+	}
+	pr_info("VTDK-RESULT did_scan=ok sm=%d did_entries=%u did_conflicts=%u did_first_conflict=%s\n",
+		sm, sc.entries, sc.conflicts, sc.conflicts ? sc.first : "-");
+out:
+	vfree(sc.root_of);
+	vfree(sc.owner);
+	return 0;
+}
+
+static int did_scan_set(const char *val, const struct kernel_param *kp)
+{
+	return vtdk_did_scan();
+}
+
+static const struct kernel_param_ops did_scan_ops = {
+	.set = did_scan_set,
+};
+
+module_param_cb(did_scan, &did_scan_ops, NULL, 0200);
+MODULE_PARM_DESC(did_scan, "write 1: report domain ids that the live tables use with two page tables");
 
 /* ---- roles ---- */
 

@@ -41,12 +41,22 @@
 #                   way, and whether edu was one of them
 #   id_summary      the kdump kernel's "kdump identity:" verdict line
 #   kdump_mem_written  yes | no
+#   did_scan did_conflicts did_first_conflict  at the end of the kdump
+#                   kernel: the domain ids its live tables (old ones
+#                   included) use with two different page tables, and the
+#                   first such "DID:bdf/bdf" (did_scan=off: translation off)
+#   check_pa_claimed check_pa_in_initrd  S3a: the target page of the damaged
+#                   leaf was claimed by the test module before the stale DMA
+#                   (yes | in-use | not-ram) and lies in the kdump initrd
 #   new_iova iova_reused   S2: new buffer's IOVA, equal to the old one?
 #   quarantine_lines edu_quarantined kdump_summary   lines of the patched kernel
 #   dump_captured   yes | no (makedumpfile -R rebuilt a dump from the disk)
 #   dump_verified   yes | no | n/a (crash/dmesg shows the panic, and the old
 #                   buffer page in the dump matches what the kdump kernel saw)
 #   dump_old_buf    content of the old buffer page in the dump
+#   crash_bt        ok when crash 8.0.6 (Debian 13 root, full mode) shows the
+#                   panic task's backtrace through sysrq_handle_crash; none
+#                   without that root or for the debian kind
 #   R only: r_load (both disks busy at the panic), r_dump_rc (makedumpfile
 #                   into the ext4), r_fsck (e2fsck -fn exit status of the SATA
 #                   disk's ext4 afterwards), nvme_io (4 MiB through NVMe and back)
@@ -67,6 +77,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
+TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/vtd-kdump/trixie}
 dir=${1:?usage: analyze.sh DIR}
 env=$dir/result.env
 # shellcheck disable=SC1090
@@ -182,6 +193,15 @@ else
 	landed_s=$(IFS=,; echo "${landed[*]}")
 fi
 put kdump_mem_written $kmem
+# S3a: the damaged leaf's target (a page of the kdump kernel's freed
+# initrd) was taken out of its allocator before the stale DMA
+put check_pa_claimed "$(rv check_pa_claimed "$K")"
+# domain ids the kdump kernel's live tables use with two page tables (the
+# spec expects entries that share a domain id to share their tables)
+put did_scan "$(rv did_scan "$K")"
+put did_conflicts "$(rv did_conflicts "$K")"
+put did_first_conflict "$(rv did_first_conflict "$K")"
+put check_pa_in_initrd "$(rv check_pa_in_initrd "$K")"
 
 # the DMA setups of the kdump IO rule design
 put id_primary_pages "$(grep -oE '[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: kdump identity: crash kernel memory identity-mapped, [0-9]+ page-table pages' "$P" |
@@ -290,6 +310,20 @@ if [ $captured = yes ]; then
 			[ "$dump_old" = "$expect_old" ] && verified=yes
 		;;
 	esac
+	# crash 8.0.6 (Debian 13 root) in full mode: the panic task's
+	# backtrace must reach the sysrq crash handler
+	if [ "$kind" != debian ] && [ -x "$TRIXIE_ROOT/usr/bin/crash" ]; then
+		printf 'bt\nexit\n' |
+			timeout 120 "$TOP/scripts/trixie-run.sh" crash -s "$vmlinux" "$dir/vmcore" \
+				>"$dir/crash-bt.out" 2>&1
+		if grep -qE '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash' "$dir/crash-bt.out"; then
+			put crash_bt ok
+		else
+			put crash_bt "bad: $(grep -m1 -iE 'error|invalid|cannot|crash:' "$dir/crash-bt.out" | cut -c1-120)"
+		fi
+	else
+		put crash_bt none
+	fi
 	# independent of crash: read the page from the dump file directly
 	put dump_old_buf_raw "$("$HERE/dumppage.py" "$dir/vmcore" "$old_pa" 2>>"$dir/dumppage.log")"
 	# the stale DMA may have reached the old buffer only in the dump's view
