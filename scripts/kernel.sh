@@ -3,118 +3,178 @@
 #
 # Build the kernel trees for vtd-kdump.
 #
-#   scripts/kernel.sh tree              extract the base, commit the series
-#   scripts/kernel.sh build KIND        configure and build KIND (patched|debug|baseline)
-#   scripts/kernel.sh version           print the base version
+#   scripts/kernel.sh tree [BASE]       extract the base, commit the series
+#   scripts/kernel.sh build KIND        configure and build KIND: patched,
+#                                       debug, baseline (6.12) or the same
+#                                       with -7.3 (7.3)
+#   scripts/kernel.sh version [BASE]    print the base version
 #
-# The base is Debian's linux-source-6.12 tarball, extracted into $BUILD/linux
-# and committed as tag "base".  The series is made of patches/series: each line
-# names a patch file (mbox: message and the diff of existing upstream files)
-# and the new files that the same commit adds from this repository.  The
-# commits are built with git plumbing in a scratch index, so files whose
+# A base is Debian's linux-source tarball (6.12: linux-source-6.12 from
+# Debian 12/13; 7.3: linux-source-7.3 from trixie-backports, fetched by
+# scripts/source-7.3.sh), extracted into build/linux (6.12) or
+# build/linux-7.3 and committed as tag "base".  The series of a base is
+# patches/BASE/series: each line names a patch file (mbox: the message, the
+# diff of existing upstream files, and the diff of new files that an
+# earlier commit of the series added) and the new files that the same
+# commit takes from this repository.
+#
+# A new file lives in the repository once, as the last commit of the series
+# leaves it.  The commit that lists it gets that content without what later
+# patches add to it (their diffs of the file, undone from the last to the
+# first), so each commit holds only what it uses; a file may also come into
+# being as a diff (a move of upstream code) before the commit that lists it.
+# The commits are built with git plumbing in a scratch index, so files whose
 # content did not change keep their mtime and an incremental build stays
 # incremental.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 base_version() {
-	local pkg
-	pkg=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown)
-	echo "$(make -s -C "$LINUX" kernelversion 2>/dev/null) (Debian linux-source-6.12 $pkg)"
+	local base=${1:-$BASE} tree pkg
+	tree=$(linux_of_base "$base")
+	pkg=$(dpkg-query -W -f='${Version}' "linux-source-$base" 2>/dev/null ||
+		cat "$SRC73_DIR/version" 2>/dev/null || echo unknown)
+	echo "$(make -s -C "$tree" kernelversion 2>/dev/null) (Debian linux-source-$base $pkg)"
 }
 
 extract_base() {
-	[ -f "$SRC_TARBALL" ] ||
-		die "$SRC_TARBALL is missing: install Debian's linux-source-6.12 (make deps)"
-	local stamp=$BUILD/.base-stamp want
-	want=$(stat -c '%s %Y' "$SRC_TARBALL")
-	if [ -d "$LINUX/.git" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+	local base=$1 tarball tree stamp want
+	tarball=$(tarball_of_base "$base")
+	tree=$(linux_of_base "$base")
+	if [ ! -f "$tarball" ]; then
+		case "$base" in
+		7.3) die "$tarball is missing: run scripts/source-7.3.sh (make deps)" ;;
+		*) die "$tarball is missing: install Debian's linux-source-$base (make deps)" ;;
+		esac
+	fi
+	stamp=$BUILD/.base-stamp-$base
+	want=$(stat -c '%s %Y' "$tarball")
+	if [ -d "$tree/.git" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 		return 0
 	fi
-	log "extracting $SRC_TARBALL into $LINUX"
-	rm -rf "$LINUX" "$OUT"
-	mkdir -p "$LINUX"
-	tar -xf "$SRC_TARBALL" -C "$LINUX" --strip-components=1
+	log "extracting $tarball into $tree"
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	tar -xf "$tarball" -C "$tree" --strip-components=1
 	(
-		cd "$LINUX"
+		cd "$tree"
 		git init -q -b series
 		git "${GIT_IDENT[@]}" add -A -f
 		GIT_AUTHOR_DATE="2025-01-01T00:00:00Z" GIT_COMMITTER_DATE="2025-01-01T00:00:00Z" \
-			git "${GIT_IDENT[@]}" commit -q -m "Linux $(make -s kernelversion) from Debian linux-source-6.12"
+			git "${GIT_IDENT[@]}" commit -q -m "Linux $(make -s kernelversion) from Debian linux-source-$base"
 		git tag -f base >/dev/null
 	)
 	echo "$want" >"$stamp"
 }
 
-# Print the new files of series line "$@" (all fields after the patch name).
+# $1/F as commit @2 of the series lists it: the repository's F without the
+# diffs of F in the patches after line @2 (undone from the last one back).
+# @3: the series' patch names, one per line, in order.  Prints a blob id of
+# the tree @4.
+listed_content() {
+	local f=$1 line=$2 names=$3 tree=$4 pdir scratch n=0 later=() p i
+	pdir=$(dirname "$SERIES_FILE")
+	while read -r p; do
+		n=$((n + 1))
+		[ $n -gt "$line" ] && later+=("$p")
+	done <<<"$names"
+	scratch=$(mktemp -d)
+	mkdir -p "$scratch/$(dirname "$f")"
+	cp "$TOP/$f" "$scratch/$f"
+	for ((i = ${#later[@]} - 1; i >= 0; i--)); do
+		p=$pdir/${later[$i]}
+		grep -q "^diff --git a/$f b/$f\$" "$p" || continue
+		(cd "$scratch" && git apply -R --include="$f" "$p") 2>"$scratch.err" || {
+			cat "$scratch.err" >&2
+			rm -rf "$scratch" "$scratch.err"
+			die "$f: cannot undo ${later[$i]}'s diff of it on the repository's version (regenerate the patch: scripts/series.sh export)"
+		}
+	done
+	git -C "$tree" hash-object -w "$scratch/$f"
+	rm -rf "$scratch" "$scratch.err"
+}
+
+# Commit patches/BASE/series onto tag base of the tree @1; print the tip.
 commit_series() {
-	local tip parent series=$TOP/patches/series tmp
+	local tree=$1 tmp parent names
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' RETURN
-	parent=$(git -C "$LINUX" rev-parse base)
+	parent=$(git -C "$tree" rev-parse base)
 	export GIT_INDEX_FILE=$tmp/index
-	git -C "$LINUX" read-tree base
-	local lineno=0 patch files f msg author date subject
+	git -C "$tree" read-tree base
+	names=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES_FILE" | awk '{ print $1 }')
+	local lineno=0 n=0 patch files f author email date subject blob
 	while read -r patch files; do
 		lineno=$((lineno + 1))
 		case "$patch" in '' | '#'*) continue ;; esac
-		[ -f "$TOP/patches/$patch" ] || die "patches/series:$lineno: no such patch patches/$patch"
-		git -C "$LINUX" mailinfo "$tmp/msg" "$tmp/diff" <"$TOP/patches/$patch" >"$tmp/info" ||
-			die "patches/$patch: cannot parse the mail header"
+		n=$((n + 1))
+		[ -f "$PATCHES/$patch" ] || die "$SERIES_FILE:$lineno: no such patch $patch"
+		git -C "$tree" mailinfo "$tmp/msg" "$tmp/diff" <"$PATCHES/$patch" >"$tmp/info" ||
+			die "$patch: cannot parse the mail header"
 		author=$(sed -n 's/^Author: //p' "$tmp/info")
 		email=$(sed -n 's/^Email: //p' "$tmp/info")
 		date=$(sed -n 's/^Date: //p' "$tmp/info")
 		subject=$(sed -n 's/^Subject: //p' "$tmp/info")
-		[ -n "$subject" ] || die "patches/$patch: no Subject"
+		[ -n "$subject" ] || die "$patch: no Subject"
 		if grep -q "^diff --git" "$tmp/diff"; then
-			git -C "$LINUX" apply --cached --whitespace=nowarn "$tmp/diff" 2>"$tmp/err" || {
+			git -C "$tree" apply --cached --whitespace=nowarn "$tmp/diff" 2>"$tmp/err" || {
 				cat "$tmp/err" >&2
-				die "patches/$patch does not apply to $(base_version) (series line $lineno)"
+				die "$patch does not apply to $(base_version "$SERIES_BASE") (series line $lineno)"
 			}
 		fi
 		for f in $files; do
-			[ -f "$TOP/$f" ] || die "patches/series:$lineno: new file $f is missing"
-			git -C "$LINUX" update-index --add --cacheinfo \
-				"100644,$(git -C "$LINUX" hash-object -w "$TOP/$f"),$f"
+			[ -f "$TOP/$f" ] || die "$SERIES_FILE:$lineno: new file $f is missing"
+			blob=$(listed_content "$f" "$n" "$names" "$tree")
+			git -C "$tree" update-index --add --cacheinfo "100644,$blob,$f"
 		done
 		{
 			echo "$subject"
 			echo
 			cat "$tmp/msg"
 		} >"$tmp/full"
-		tree=$(git -C "$LINUX" write-tree)
+		tree_id=$(git -C "$tree" write-tree)
 		parent=$(GIT_AUTHOR_NAME="${author:-vtd-kdump developers}" \
 			GIT_AUTHOR_EMAIL="${email:-vtd-kdump@localhost}" \
 			GIT_AUTHOR_DATE="${date:-2026-01-01T00:00:00Z}" \
 			GIT_COMMITTER_NAME="${author:-vtd-kdump developers}" \
 			GIT_COMMITTER_EMAIL="${email:-vtd-kdump@localhost}" \
 			GIT_COMMITTER_DATE="${date:-2026-01-01T00:00:00Z}" \
-			git -C "$LINUX" commit-tree "$tree" -p "$parent" -F "$tmp/full")
-	done <"$series"
+			git -C "$tree" commit-tree "$tree_id" -p "$parent" -F "$tmp/full")
+	done <"$SERIES_FILE"
 	unset GIT_INDEX_FILE
+	# every new file ends as the repository has it
+	for f in $(sed -e 's/#.*//' "$SERIES_FILE" | awk '{ for (i = 2; i <= NF; i++) print $i }'); do
+		cmp -s <(git -C "$tree" show "$parent:$f") "$TOP/$f" ||
+			die "$f: the series does not end with the repository's version (a patch's diff of it is stale: scripts/series.sh export)"
+	done
 	echo "$parent"
 }
 
 make_tree() {
-	extract_base
-	local tip
-	tip=$(commit_series)
-	git -C "$LINUX" diff --quiet HEAD ||
-		die "$LINUX has local changes: move them to patches/ (scripts/series.sh export) or reset them"
+	local base=${1:-$BASE} tree tip
+	tree=$(linux_of_base "$base")
+	SERIES_BASE=$base
+	PATCHES=$(patches_of_base "$base")
+	SERIES_FILE=$PATCHES/series
+	extract_base "$base"
+	tip=$(commit_series "$tree")
+	git -C "$tree" diff --quiet HEAD ||
+		die "$tree has local changes: move them to patches/ (scripts/series.sh export) or reset them"
 	# build kinds check out "series" or "base" detached: move the branch only
-	git -C "$LINUX" checkout -q --detach
-	git -C "$LINUX" branch -f series "$tip"
-	log "base: $(base_version)"
-	log "series: $(git -C "$LINUX" rev-list --count base..series) commits on top of base"
-	git -C "$LINUX" log --oneline base..series >&2
+	git -C "$tree" checkout -q --detach
+	git -C "$tree" branch -f series "$tip"
+	log "base: $(base_version "$base")"
+	log "series: $(git -C "$tree" rev-list --count base..series) commits on top of base"
+	git -C "$tree" log --oneline base..series >&2
 }
 
 configure() {
-	local kind=$1 src=$LINUX out
+	local kind=$1 src out
+	src=$(kind_src "$kind")
 	out=$(kind_out "$kind")
 	mkdir -p "$out"
 	local frag=$TOP/config/vtd-kdump.config sum extra=
-	case "$kind" in
+	case "${kind%-7.3}" in
 	patched) extra=$TOP/config/vtd-kdump-series.config ;;
 	debug) extra="$TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
 	esac
@@ -143,10 +203,11 @@ configure() {
 }
 
 build() {
-	local kind=$1 src=$LINUX out start
+	local kind=$1 src out start
+	src=$(kind_src "$kind")
 	out=$(kind_out "$kind")
-	[ -d "$src/.git" ] || die "$src is missing: run 'scripts/kernel.sh tree' first"
-	checkout_rev "$(kind_rev "$kind")"
+	[ -d "$src/.git" ] || die "$src is missing: run 'scripts/kernel.sh tree $(base_of_kind "$kind")' first"
+	checkout_rev "$(kind_rev "$kind")" "$src"
 	configure "$kind"
 	setup_ccache
 	start=$(date +%s)
@@ -157,13 +218,13 @@ build() {
 	}
 	grep -E 'warning:' "$out/build.log" >&2 || true
 	log "$kind kernel built in $(($(date +%s) - start)) s: $out/arch/x86/boot/bzImage"
-	base_version >"$out/base-version"
+	base_version "$(base_of_kind "$kind")" >"$out/base-version"
 	git -C "$src" rev-parse HEAD >"$out/built-rev"
 }
 
 case "${1:-}" in
-tree) make_tree ;;
+tree) make_tree "${2:-$BASE}" ;;
 build) build "${2:?kind}" ;;
-version) base_version ;;
-*) die "usage: $0 tree | build patched|debug|baseline | version" ;;
+version) base_version "${2:-$BASE}" ;;
+*) die "usage: $0 tree [BASE] | build KIND | version [BASE]" ;;
 esac

@@ -3,9 +3,50 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-LINUX=$BUILD/linux		# git tree: tag "base", branch "series" (base + ours)
-OUT=$BUILD/out			# O= build folders: $OUT/patched, $OUT/baseline
+OUT=$BUILD/out			# O= build folders: $OUT/KIND
+
+# The series is kept for two bases, generated from one set of new files:
+# 6.12 (Debian 13, RHEL 10: the backport distributions carry) and 7.3 (the
+# newest mainline Debian packages, trixie-backports: what goes upstream).
+# Only the hook patches in patches/BASE/ differ.  BASE picks one (default
+# 6.12); a kernel kind names its base itself (patched-7.3, ...).
+BASE=${BASE:-6.12}
+BASES="6.12 7.3"
+# linux-source-7.3 comes from trixie-backports (scripts/source-7.3.sh)
+SRC73_DIR=${SRC73_DIR:-/var/cache/vtd-kdump/linux-source-7.3}
+
+# source tarball of base $1
+tarball_of_base() {
+	case "$1" in
+	6.12) echo "${SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}" ;;
+	7.3) echo "$SRC73_DIR/linux-source-7.3.tar.xz" ;;
+	*) die "unknown base '$1' (6.12 or 7.3)" ;;
+	esac
+}
+
+# git tree of base $1: tag "base", branch "series" (base + ours)
+linux_of_base() {
+	case "$1" in
+	6.12) echo "$BUILD/linux" ;;
+	7.3) echo "$BUILD/linux-7.3" ;;
+	*) die "unknown base '$1' (6.12 or 7.3)" ;;
+	esac
+}
+
+# hook patches and series file of base $1
+patches_of_base() {
+	echo "$TOP/patches/$1"
+}
+
+# base of kernel kind $1: baseline, patched, debug (6.12), or the same with
+# -7.3 (7.3)
+base_of_kind() {
+	case "$1" in
+	*-7.3) echo 7.3 ;;
+	*) echo 6.12 ;;
+	esac
+}
+
 JOBS=${JOBS:-$(($(nproc) + 1))}
 GIT_IDENT=(-c user.name="vtd-kdump build" -c user.email="vtd-kdump@localhost")
 
@@ -23,17 +64,17 @@ log() {
 # folders at the same depth: the compiler sees the same paths, so ccache
 # serves the second kind from the first one's objects.
 kind_rev() {
-	case "$1" in
+	case "${1%-7.3}" in
 	patched | debug) echo series ;;
 	baseline) echo base ;;
-	*) die "unknown kernel kind '$1' (patched, debug or baseline)" ;;
+	*) die "unknown kernel kind '$1' (patched, debug or baseline, optionally -7.3)" ;;
 	esac
 }
 
-# Source tree of a kernel kind: the one tree (see kind_rev)
+# Source tree of a kernel kind: the one tree of its base (see kind_rev)
 kind_src() {
 	kind_rev "$1" >/dev/null
-	echo "$LINUX"
+	linux_of_base "$(base_of_kind "$1")"
 }
 
 kind_out() {
@@ -56,16 +97,20 @@ setup_ccache() {
 	fi
 }
 
-# Check out @rev in build/linux; only files that differ are touched.
+# Check out @rev in the tree @2 (default $LINUX); only files that differ
+# are touched.
 checkout_rev() {
-	local rev=$1
-	git -C "$LINUX" diff --quiet HEAD ||
-		die "$LINUX has local changes: move them to patches/ (scripts/series.sh export) or reset them"
-	if [ "$(git -C "$LINUX" rev-parse HEAD)" != "$(git -C "$LINUX" rev-parse "$rev^{commit}")" ]; then
-		git -C "$LINUX" checkout -q --detach "$rev"
+	local rev=$1 tree=${2:-$LINUX}
+	git -C "$tree" diff --quiet HEAD ||
+		die "$tree has local changes: move them to patches/ (scripts/series.sh export) or reset them"
+	if [ "$(git -C "$tree" rev-parse HEAD)" != "$(git -C "$tree" rev-parse "$rev^{commit}")" ]; then
+		git -C "$tree" checkout -q --detach "$rev"
 	fi
 }
 
 # The Debian 13 root with QEMU 10 and crash 8.0.6 (scripts/trixie-root.sh);
 # outside the repository, so that a new clone on the same machine finds it
 TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/vtd-kdump/trixie}
+
+# the tree of $BASE (scripts that handle one base at a time)
+LINUX=$(linux_of_base "$BASE")

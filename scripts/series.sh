@@ -3,37 +3,54 @@
 #
 # The upstream series, generated from the repository (never kept twice).
 #
-#   scripts/series.sh export     commits base..series of build/linux -> patches/
-#                                (for a developer who edited hooks in the tree)
-#   scripts/series.sh generate   git format-patch base..series -> out/series/
-#   scripts/series.sh check      git am out/series onto a pristine base, build
-#                                every patch in turn, checkpatch --strict each
+#   scripts/series.sh export     commits base..series of the base's tree ->
+#                                patches/BASE/ (for a developer who edited the
+#                                series in the tree)
+#   scripts/series.sh generate   git format-patch base..series -> out/series/BASE/
+#   scripts/series.sh check      git am out/series/BASE onto a pristine base,
+#                                build every patch in turn, checkpatch --strict
+#                                each
+#
+# BASE (6.12 or 7.3, default 6.12) picks the base (scripts/lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SERIES_OUT=$TOP/out/series
-CHECK_TREE=$BUILD/series-check
-CHECK_OUT=$OUT/series-check
+PATCHES=$(patches_of_base "$BASE")
+SERIES_FILE=$PATCHES/series
+SERIES_OUT=$TOP/out/series/$BASE
+CHECK_OUT=$OUT/series-check-$BASE
 
 slug() {
 	echo "$1" | tr 'A-Z' 'a-z' | sed -e 's/[^a-z0-9]\+/-/g' -e 's/^-//' -e 's/-$//' | cut -c1-52
 }
 
-# Write patches/ and patches/series from the commits of build/linux.  New
-# files are listed on the series line; their content stays in the repo.
+# Write patches/BASE/ from the commits base..series of the base's tree.  The
+# new files each commit takes from the repository are kept from the current
+# patches/BASE/series, line by line (so a restructured series is written by
+# hand there first, with as many lines as commits); everything else a
+# commit changes, new files added earlier included, goes into its patch as
+# a diff.  The result is checked: the tree rebuilt from patches/ must be the
+# tree exported.
 export_series() {
-	local n=0 c subj files mods tmp
+	local n=0 c subj files mods tmp want listed=() line
 	tmp=$(mktemp)
-	{
-		sed -n '/^#/p' "$TOP/patches/series"
-	} >"$tmp"
-	rm -f "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
+	while read -r line; do
+		case "$line" in '' | '#'*) continue ;; esac
+		read -r _ files <<<"$line"
+		listed+=("$files")
+	done <"$SERIES_FILE"
+	[ "${#listed[@]}" = "$(git -C "$LINUX" rev-list --count base..series)" ] ||
+		die "$SERIES_FILE has ${#listed[@]} lines, base..series $(git -C "$LINUX" rev-list --count base..series) commits: write the series file's lines (patch name, new files) first"
+	want=$(git -C "$LINUX" rev-parse 'series^{tree}')
+	sed -n '/^#/p' "$SERIES_FILE" >"$tmp"
+	rm -f "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch
 	for c in $(git -C "$LINUX" rev-list --reverse base..series); do
+		files=${listed[$n]}
 		n=$((n + 1))
 		subj=$(git -C "$LINUX" log -1 --format=%s "$c")
 		name=$(printf '%04d-%s.patch' "$n" "$(slug "$subj")")
-		files=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=A --name-only "$c" | tr '\n' ' ')
-		mods=$(git -C "$LINUX" diff-tree --no-commit-id -r --diff-filter=MD --name-only "$c" | tr '\n' ' ')
+		mods=$(git -C "$LINUX" diff-tree --no-commit-id -r --name-only "$c" |
+			grep -vxF -f <(tr ' ' '\n' <<<"$files" | sed '/^$/d') | tr '\n' ' ' || true)
 		{
 			# the body without its trailing blank lines, so that
 			# export and tree round-trip to the same text
@@ -48,15 +65,16 @@ export_series() {
 				# shellcheck disable=SC2086
 				git -C "$LINUX" diff "$c^" "$c" -- $mods
 			fi
-		} >"$TOP/patches/$name"
-		for f in $files; do
-			cmp -s <(git -C "$LINUX" show "$c:$f") "$TOP/$f" ||
-				log "note: $f in build tree differs from the repo; the repo wins"
-		done
-		echo "$name ${files% }" >>"$tmp"
+		} >"$PATCHES/$name"
+		echo "$name${files:+ $files}" >>"$tmp"
 	done
-	mv "$tmp" "$TOP/patches/series"
-	log "exported $n patches to patches/"
+	mv "$tmp" "$SERIES_FILE"
+	log "exported $n patches to ${PATCHES#$TOP/}/"
+	"$TOP/scripts/kernel.sh" tree "$BASE" 2>/dev/null ||
+		die "the exported series does not rebuild (scripts/kernel.sh tree $BASE)"
+	[ "$(git -C "$LINUX" rev-parse 'series^{tree}')" = "$want" ] ||
+		die "the exported series rebuilds to another tree than the one exported"
+	log "checked: patches/$BASE rebuilds the exported tree"
 }
 
 generate() {
@@ -70,9 +88,21 @@ generate() {
 	# the cover letter's text is kept in the repo
 	local cover
 	cover=$(ls "$SERIES_OUT"/0000-cover-letter.patch)
-	python3 - "$cover" "$TOP/patches/cover-letter.txt" <<'EOF'
+	# lines between "@@ BASE" and "@@" only for that base
+	python3 - "$cover" "$TOP/patches/cover-letter.txt" "$BASE" <<'EOF'
 import sys
-cover, text = sys.argv[1], open(sys.argv[2]).read()
+cover, text, base = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+keep, out = True, []
+for line in text.split("\n"):
+    if line.startswith("@@ "):
+        keep = line[3:].strip() == base
+        continue
+    if line.strip() == "@@":
+        keep = True
+        continue
+    if keep:
+        out.append(line)
+text = "\n".join(out)
 subject, _, body = text.partition("\n")
 s = open(cover).read()
 s = s.replace("*** SUBJECT HERE ***", subject.strip())
@@ -98,12 +128,14 @@ warnings() {
 # (W=1 for drivers/iommu/intel, then bzImage), run checkpatch --strict on each.
 check() {
 	[ -d "$SERIES_OUT" ] || die "no series in $SERIES_OUT: run 'make series' first"
-	[ -f "$OUT/patched/.config" ] || die "build the patched kernel first (its .config is reused)"
+	local patched=patched
+	[ "$BASE" = 6.12 ] || patched=patched-$BASE
+	[ -f "$OUT/$patched/.config" ] || die "build the $patched kernel first (its .config is reused)"
 	local fails=0 p n=0 start name
 	checkout_rev base
 	git -C "$LINUX" checkout -q -B series-check base
 	mkdir -p "$CHECK_OUT"
-	cp "$OUT/patched/.config" "$CHECK_OUT/.config"
+	cp "$OUT/$patched/.config" "$CHECK_OUT/.config"
 	setup_ccache
 	# W=1 warnings the base already has are not the series' to fix
 	make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1

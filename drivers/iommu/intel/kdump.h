@@ -6,6 +6,8 @@
 #ifndef _INTEL_IOMMU_KDUMP_H
 #define _INTEL_IOMMU_KDUMP_H
 
+#include <linux/errno.h>
+#include <linux/types.h>
 #include <linux/xarray.h>
 
 #include "kdump_walk.h"
@@ -80,18 +82,45 @@ struct intel_iommu_kdump {
 	u64 walk_us;
 };
 
+#ifdef CONFIG_CRASH_DUMP
+bool intel_iommu_kdump_setup(const char *opt);
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
 void intel_iommu_kdump_free(struct intel_iommu *iommu);
-struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
-						  u8 bus, u8 devfn);
-struct vtd_kdump_dev_state *intel_iommu_kdump_dev_of(struct device *dev);
 bool intel_iommu_kdump_wants_dma_domain(struct device *dev);
 bool intel_iommu_kdump_wants_identity(struct device *dev);
 void intel_iommu_kdump_probe_finalize(struct device *dev);
 void intel_iommu_kdump_resv_regions(struct device *dev,
 				    struct list_head *head);
+#else /* a kernel that cannot be a kdump kernel carries none of it */
+static inline bool intel_iommu_kdump_setup(const char *opt)
+{
+	return false;
+}
 
-#ifdef CONFIG_INTEL_IOMMU_DEBUGFS
+static inline int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+{
+	return -ENODEV;
+}
+
+static inline void intel_iommu_kdump_free(struct intel_iommu *iommu) {}
+
+static inline bool intel_iommu_kdump_wants_dma_domain(struct device *dev)
+{
+	return false;
+}
+
+static inline bool intel_iommu_kdump_wants_identity(struct device *dev)
+{
+	return false;
+}
+
+static inline void intel_iommu_kdump_probe_finalize(struct device *dev) {}
+
+static inline void intel_iommu_kdump_resv_regions(struct device *dev,
+						  struct list_head *head) {}
+#endif /* CONFIG_CRASH_DUMP */
+
+#if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU_DEBUGFS)
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 #else
 static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent) {}
@@ -99,6 +128,10 @@ static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent) {}
 
 /* Shared by the kdump_*.c files only */
 extern const struct vtd_kdump_memmap *vtd_kdump_memmap;
+extern unsigned long vtd_kdump_max_pages;
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev(struct intel_iommu *iommu,
+						  u8 bus, u8 devfn);
+struct vtd_kdump_dev_state *intel_iommu_kdump_dev_of(struct device *dev);
 int vtd_kdump_memmap_init(void);
 void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu);
 int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,

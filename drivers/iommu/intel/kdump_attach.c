@@ -26,7 +26,6 @@
 #define pr_fmt(fmt)	"DMAR: " fmt
 
 #include <linux/iommu.h>
-#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -34,9 +33,11 @@
 #include "iommu.h"
 #include "kdump.h"
 
-/* Page-table pages the series may allocate, all IOMMUs together: 16 MiB */
-static unsigned long vtd_kdump_max_pages = 4096;
-core_param(intel_iommu_kdump_max_pages, vtd_kdump_max_pages, ulong, 0444);
+/*
+ * Page-table pages the series may allocate, all IOMMUs together: 16 MiB
+ * (intel_iommu=kdump_max_pages=, parsed by intel_iommu_kdump_setup())
+ */
+unsigned long vtd_kdump_max_pages = 4096;
 
 /* Serialises the replays and the page budget they draw on */
 static DEFINE_MUTEX(vtd_kdump_replay_lock);
@@ -302,40 +303,59 @@ static void vtd_kdump_replay_release(struct vtd_kdump_replay *r)
 /* The new domain: an Intel DMA domain of this kernel                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The domain and its page table as the hardware walks it: VT-d second
+ * level or x86 (first level) format, which share the page-size bit and the
+ * address field and differ in what makes an entry present.
+ */
+struct vtd_kdump_domain {
+	struct dmar_domain *domain;
+	struct intel_iommu_kdump_pgtable pt;
+	u64 present;
+};
+
+/* log2 of the bytes one entry maps at @level (level 1: 4 KiB) */
+static unsigned int vtd_kdump_domain_shift(unsigned int level)
+{
+	return VTD_PAGE_SHIFT + VTD_STRIDE_SHIFT * (level - 1);
+}
+
 static void vtd_kdump_domain_lookup(void *ctx, u64 iova,
 				    struct vtd_kdump_slot *slot)
 {
-	struct dmar_domain *domain = ctx;
-	int level = agaw_to_level(domain->agaw);
-	unsigned long pfn = iova >> VTD_PAGE_SHIFT;
-	struct dma_pte *table = domain->pgd, pte;
+	const struct vtd_kdump_domain *d = ctx;
+	unsigned int level = d->pt.levels, shift;
+	const u64 *table = phys_to_virt(d->pt.top);
+	u64 pte;
 
 	for (;; level--) {
-		pte.val = READ_ONCE(table[pfn_level_offset(pfn, level)].val);
-		if (!dma_pte_present(&pte) || level == 1 ||
-		    dma_pte_superpage(&pte))
+		shift = vtd_kdump_domain_shift(level);
+		pte = READ_ONCE(table[(iova >> shift) &
+				      (VTD_KDUMP_PTES_PER_TABLE - 1)]);
+		if (!(pte & d->present) || level == 1 || (pte & VTD_SL_PS))
 			break;
-		table = phys_to_virt(dma_pte_addr(&pte));
+		table = phys_to_virt(pte & VTD_SL_ADDR);
 	}
-	slot->size = level_size(level) << VTD_PAGE_SHIFT;
+	slot->size = BIT_ULL(shift);
 	slot->start = iova & ~(slot->size - 1);
-	slot->present = dma_pte_present(&pte);
-	slot->phys = slot->present ? dma_pte_addr(&pte) : 0;
+	slot->present = pte & d->present;
+	slot->phys = slot->present ? pte & VTD_SL_ADDR & ~(slot->size - 1) : 0;
 }
 
 static int vtd_kdump_domain_map(void *ctx, u64 iova, u64 phys, u64 size,
 				int prot)
 {
-	struct dmar_domain *domain = ctx;
+	struct vtd_kdump_domain *d = ctx;
 
-	return iommu_map(&domain->domain, iova, phys, size, prot, GFP_KERNEL);
+	return iommu_map(&d->domain->domain, iova, phys, size, prot,
+			 GFP_KERNEL);
 }
 
 static void vtd_kdump_domain_unmap(void *ctx, u64 iova, u64 size)
 {
-	struct dmar_domain *domain = ctx;
+	struct vtd_kdump_domain *d = ctx;
 
-	iommu_unmap(&domain->domain, iova, size);
+	iommu_unmap(&d->domain->domain, iova, size);
 }
 
 static const struct vtd_kdump_replay_ops vtd_kdump_domain_ops = {
@@ -345,28 +365,30 @@ static const struct vtd_kdump_replay_ops vtd_kdump_domain_ops = {
 };
 
 /* Page-table pages of @table at @level and below */
-static u64 vtd_kdump_count_table_pages(struct dma_pte *table, int level)
+static u64 vtd_kdump_count_table_pages(const struct vtd_kdump_domain *d,
+				       const u64 *table, unsigned int level)
 {
+	unsigned int i;
 	u64 n = 1;
-	int i;
 
 	if (level == 1)
 		return n;
 	for (i = 0; i < VTD_KDUMP_PTES_PER_TABLE; i++) {
-		struct dma_pte pte = { .val = READ_ONCE(table[i].val) };
+		u64 pte = READ_ONCE(table[i]);
 
-		if (dma_pte_present(&pte) && !dma_pte_superpage(&pte))
-			n += vtd_kdump_count_table_pages(phys_to_virt(dma_pte_addr(&pte)),
-							 level - 1);
+		if ((pte & d->present) && !(pte & VTD_SL_PS))
+			n += vtd_kdump_count_table_pages(d,
+					phys_to_virt(pte & VTD_SL_ADDR),
+					level - 1);
 	}
 	return n;
 }
 
 /* Page-table pages the domain holds now */
-static u64 vtd_kdump_domain_pages(struct dmar_domain *domain)
+static u64 vtd_kdump_domain_pages(const struct vtd_kdump_domain *d)
 {
-	return vtd_kdump_count_table_pages(domain->pgd,
-					   agaw_to_level(domain->agaw));
+	return vtd_kdump_count_table_pages(d, phys_to_virt(d->pt.top),
+					   d->pt.levels);
 }
 
 /* Pages the series holds on every IOMMU, against the one budget */
@@ -410,22 +432,6 @@ static int vtd_kdump_replay_walk(struct vtd_kdump_replay *r,
 	return why == VTD_KDUMP_OK ? 0 : -EINVAL;
 }
 
-/*
- * The last IOVA @domain will translate once attached to @iommu: the attach
- * cuts a default domain down to the IOMMU's address width, one bit less
- * for first-level tables (canonical addresses).
- */
-static u64 vtd_kdump_aperture_end(struct dmar_domain *domain,
-				  struct intel_iommu *iommu)
-{
-	int width = min_t(int, agaw_to_width(iommu->agaw), cap_mgaw(iommu->cap));
-
-	if (domain->use_first_level)
-		width--;
-	return min_t(u64, BIT_ULL(width) - 1,
-		     domain->domain.geometry.aperture_end);
-}
-
 /* Replay the old mappings of @dev into @domain; the replay lock is held */
 static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 				    struct device *dev,
@@ -434,7 +440,7 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct intel_iommu_kdump *kd = info->iommu->kdump;
 	u64 used = vtd_kdump_pages_in_use(), before, after;
-	u64 aperture_end = vtd_kdump_aperture_end(domain, info->iommu);
+	struct vtd_kdump_domain d = { .domain = domain };
 	struct vtd_kdump_replay r;
 	int ret;
 
@@ -443,38 +449,39 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 		st->kept = true;
 		return;
 	}
-	if (st->ranges[st->nr_ranges - 1].end > aperture_end) {
+	/*
+	 * The page sizes, the aperture and the page table of the domain as
+	 * they are once it is attached to this IOMMU (a 6.12 default domain
+	 * learns its superpage sizes only at attach: the helper takes them
+	 * now, so that old 2 MiB and 1 GiB leaves are replayed as such).
+	 */
+	intel_iommu_kdump_domain_pgtable(domain, info->iommu, &d.pt);
+	d.present = d.pt.first_stage ? VTD_FL_P : VTD_SL_R | VTD_SL_W;
+	if (st->ranges[st->nr_ranges - 1].end > d.pt.last_iova) {
 		dev_warn(dev, "kdump: old IOVAs exceed the new domain's aperture %#llx: old mappings dropped\n",
-			 aperture_end);
+			 d.pt.last_iova);
 		st->dropped = true;
 		return;
 	}
-	/*
-	 * A default domain learns the superpage sizes (and the coherency)
-	 * of its IOMMU only at attach: take them now as the attach will, so
-	 * that old 2 MiB and 1 GiB leaves are replayed as such.
-	 */
-	domain_update_iommu_cap(domain);
-	ret = vtd_kdump_replay_init(&r, st, agaw_to_level(domain->agaw),
-				    domain->domain.pgsize_bitmap,
+	ret = vtd_kdump_replay_init(&r, st, d.pt.levels, d.pt.pgsize_bitmap,
 				    vtd_kdump_max_pages > used ?
 				    vtd_kdump_max_pages - used : 0);
 	if (ret)
 		goto dropped;
 	r.ops = &vtd_kdump_domain_ops;
-	r.ctx = domain;
+	r.ctx = &d;
 
-	before = vtd_kdump_domain_pages(domain);
+	before = vtd_kdump_domain_pages(&d);
 	ret = vtd_kdump_replay_walk(&r, info->iommu, st);
 	if (ret) {
 		vtd_kdump_replay_undo(&r);
 		vtd_kdump_replay_release(&r);
 		if (ret == -ENOSPC)
-			dev_warn(dev, "kdump: keeping old mappings needs more than the %llu pages left of intel_iommu_kdump_max_pages=%lu: old mappings dropped\n",
+			dev_warn(dev, "kdump: keeping old mappings needs more than the %llu pages left of intel_iommu=kdump_max_pages=%lu: old mappings dropped\n",
 				 r.budget, vtd_kdump_max_pages);
 		goto dropped;
 	}
-	after = vtd_kdump_domain_pages(domain);
+	after = vtd_kdump_domain_pages(&d);
 	vtd_kdump_replay_release(&r);
 
 	st->kept = true;

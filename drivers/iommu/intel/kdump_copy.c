@@ -20,10 +20,10 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/ktime.h>
-#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 
 #include "iommu.h"
 #include "pasid.h"
@@ -32,7 +32,6 @@
 
 /* Page-table pages one device walk may read: 256 MiB of tables */
 static unsigned long vtd_kdump_walk_budget = 65536;
-core_param(intel_iommu_kdump_walk_budget, vtd_kdump_walk_budget, ulong, 0444);
 
 /* All devices of one IOMMU together may read this many walk budgets */
 #define VTD_KDUMP_TOTAL_BUDGETS	16
@@ -49,6 +48,38 @@ core_param(intel_iommu_kdump_walk_budget, vtd_kdump_walk_budget, ulong, 0444);
 
 static struct vtd_kdump_memmap vtd_kdump_mem;
 const struct vtd_kdump_memmap *vtd_kdump_memmap;
+
+/* intel_iommu=NAME=N: *@val = N; Return: whether @opt is NAME= */
+static bool __init vtd_kdump_opt(const char *opt, const char *name,
+				 unsigned long *val)
+{
+	size_t len = strlen(name), n;
+	char num[24];
+
+	if (strncmp(opt, name, len))
+		return false;
+	n = min(strcspn(opt + len, ","), sizeof(num) - 1);
+	memcpy(num, opt + len, n);
+	num[n] = '\0';
+	if (kstrtoul(num, 0, val))
+		pr_warn("intel_iommu=%s%s: not a number, ignored\n", name, num);
+	return true;
+}
+
+/**
+ * intel_iommu_kdump_setup() - parse a kdump sub-option of intel_iommu=
+ * @opt: the option, up to the next comma or the end
+ *
+ * kdump_walk_budget=N: page-table pages one device walk may read;
+ * kdump_max_pages=N: pages the adoption may allocate, all IOMMUs together.
+ *
+ * Return: true if @opt is one of them.
+ */
+bool __init intel_iommu_kdump_setup(const char *opt)
+{
+	return vtd_kdump_opt(opt, "kdump_walk_budget=", &vtd_kdump_walk_budget) ||
+	       vtd_kdump_opt(opt, "kdump_max_pages=", &vtd_kdump_max_pages);
+}
 
 struct vtd_kdump_ram_list {
 	struct vtd_kdump_range *r;
@@ -447,7 +478,7 @@ static u64 *vtd_kdump_new_entry(struct vtd_kdump_copy *c, u8 bus, u8 devfn)
 	unsigned int idx = sm ? devfn % VTD_SM_CONTEXT_ENTRIES : devfn;
 
 	if (!c->tables[slot]) {
-		c->tables[slot] = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
+		c->tables[slot] = intel_iommu_kdump_alloc_page(c->iommu->node);
 		if (!c->tables[slot])
 			return NULL;
 		c->kd->boot_pages++;
@@ -510,28 +541,12 @@ static void vtd_kdump_make_block_pasid(struct vtd_kdump_copy *c)
 }
 
 /*
- * A domain id for the blocking entries that no old entry uses (all of
- * theirs are reserved by now) and no new domain will get.
- */
-static int vtd_kdump_block_did(struct intel_iommu *iommu)
-{
-	unsigned long ndoms = cap_ndoms(iommu->cap);
-	unsigned long did;
-
-	did = find_next_zero_bit(iommu->domain_ids, ndoms, FLPT_DEFAULT_DID + 1);
-	if (did >= ndoms)
-		return -ENOSPC;
-	set_bit(did, iommu->domain_ids);
-	return did;
-}
-
-/*
  * Scalable mode: an adopted device gets a PASID directory and table of its
  * own that hold only the RID_PASID entry the walker validated, so the
  * hardware cannot reach an old PASID entry nobody checked.  Requests with
  * another PASID then find no directory entry and are refused.  Return: 0,
- * or -E2BIG when RID_PASID lies beyond a one-page directory (the old
- * directory is then kept, as 6.12 does), or -ENOMEM.
+ * or -E2BIG when RID_PASID lies beyond a one-page directory (the device
+ * is then blocked until a driver attaches it), or -ENOMEM.
  */
 static int vtd_kdump_own_pasid_dir(struct vtd_kdump_copy *c,
 				   struct vtd_kdump_ctx *ctx, u64 *raw)
@@ -542,11 +557,11 @@ static int vtd_kdump_own_pasid_dir(struct vtd_kdump_copy *c,
 
 	if (dir_idx >= BIT(VTD_PASID_DIR_SHIFT))
 		return -E2BIG;
-	dir = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
-	table = iommu_alloc_page_node(c->iommu->node, GFP_KERNEL);
+	dir = intel_iommu_kdump_alloc_page(c->iommu->node);
+	table = intel_iommu_kdump_alloc_page(c->iommu->node);
 	if (!dir || !table) {
-		iommu_free_page(dir);
-		iommu_free_page(table);
+		intel_iommu_kdump_free_page(dir);
+		intel_iommu_kdump_free_page(table);
 		return -ENOMEM;
 	}
 	c->kd->boot_pages += 2;
@@ -598,9 +613,14 @@ static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
 	ret = vtd_kdump_own_pasid_dir(c, &dev->ctx, raw);
 	if (ret == -ENOMEM)
 		return ret;
-	if (ret)
-		pr_warn_once("%s: kdump: RID_PASID %#x beyond one directory page: old PASID directory kept\n",
-			     c->iommu->name, dev->ctx.rid_pasid);
+	if (ret) {
+		/* never keep an old PASID directory nobody checked */
+		pr_warn_ratelimited("%s: kdump: %04x:%02x:%02x.%d: RID_PASID %#x beyond one directory page: blocked until a driver attaches it\n",
+				    c->iommu->name, c->iommu->segment, dev->bus,
+				    PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn),
+				    dev->ctx.rid_pasid);
+		return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+	}
 	return vtd_kdump_install(c, dev->bus, dev->devfn, raw);
 }
 
@@ -778,7 +798,7 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 	case VTD_KDUMP_ADOPTED:
 		c->kd->adopted++;
 		/* keep the old domain id out of the new kernel's allocator */
-		set_bit(dev->ctx.did, c->iommu->domain_ids);
+		intel_iommu_kdump_reserve_did(c->iommu, dev->ctx.did);
 		return vtd_kdump_install_adopted(c, dev);
 	case VTD_KDUMP_PARTIAL:
 		c->kd->partial++;
@@ -808,28 +828,36 @@ static void vtd_kdump_set_block_did(struct vtd_kdump_copy *c, u64 *table)
 	}
 }
 
-/*
- * Now that every old domain id is reserved, give the blocking entries one
- * of their own.  Return: 0, or -ENOSPC when every domain id is taken.
- */
-static int vtd_kdump_finish_blocking(struct vtd_kdump_copy *c)
+/* Give the blocking entries the domain id @did */
+static void vtd_kdump_use_block_did(struct vtd_kdump_copy *c, u16 did)
 {
-	int did = vtd_kdump_block_did(c->iommu);
 	unsigned int i;
 
-	if (did < 0) {
-		pr_err("%s: kdump: no domain id left for blocking entries\n",
-		       c->iommu->name);
-		return did;
-	}
 	c->kd->block_did = did;
 	if (c->hw.scalable) {
 		vtd_kdump_make_block_pasid(c);
-		return 0;
+		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(c->tables); i++)
 		if (c->tables[i])
 			vtd_kdump_set_block_did(c, c->tables[i]);
+}
+
+/*
+ * Now that every old domain id is reserved, give the blocking entries one
+ * that no old entry uses and no new domain will get.  Return: 0, or
+ * -ENOSPC when every domain id is taken.
+ */
+static int vtd_kdump_finish_blocking(struct vtd_kdump_copy *c)
+{
+	int did = intel_iommu_kdump_alloc_did(c->iommu);
+
+	if (did < 0) {
+		pr_err("%s: kdump: no domain id left for blocking entries\n",
+		       c->iommu->name);
+		return -ENOSPC;
+	}
+	vtd_kdump_use_block_did(c, did);
 	return 0;
 }
 
@@ -866,9 +894,9 @@ static void vtd_kdump_free_state(struct intel_iommu_kdump *kd)
 		kfree(st);
 	}
 	xa_destroy(&kd->devs);
-	iommu_free_page(kd->block_table);
-	iommu_free_page(kd->block_pasid_dir);
-	iommu_free_page(kd->block_pasid_table);
+	intel_iommu_kdump_free_page(kd->block_table);
+	intel_iommu_kdump_free_page(kd->block_pasid_dir);
+	intel_iommu_kdump_free_page(kd->block_pasid_table);
 	kfree(kd);
 }
 
@@ -878,14 +906,14 @@ static int vtd_kdump_alloc_block_pages(struct vtd_kdump_copy *c)
 	struct intel_iommu_kdump *kd = c->kd;
 	int node = c->iommu->node;
 
-	kd->block_table = iommu_alloc_page_node(node, GFP_KERNEL);
+	kd->block_table = intel_iommu_kdump_alloc_page(node);
 	if (!kd->block_table)
 		return -ENOMEM;
 	kd->boot_pages = 1;
 	if (!sm_supported(c->iommu))
 		return 0;
-	kd->block_pasid_dir = iommu_alloc_page_node(node, GFP_KERNEL);
-	kd->block_pasid_table = iommu_alloc_page_node(node, GFP_KERNEL);
+	kd->block_pasid_dir = intel_iommu_kdump_alloc_page(node);
+	kd->block_pasid_table = intel_iommu_kdump_alloc_page(node);
 	if (!kd->block_pasid_dir || !kd->block_pasid_table)
 		return -ENOMEM;
 	kd->boot_pages += 2;
@@ -923,7 +951,7 @@ static void vtd_kdump_copy_free(struct vtd_kdump_copy *c, bool keep_tables)
 	if (!keep_tables) {
 		for (i = 0; i < ARRAY_SIZE(c->tables); i++)
 			if (c->tables[i])
-				iommu_free_page(c->tables[i]);
+				intel_iommu_kdump_free_page(c->tables[i]);
 	}
 	vtd_kdump_walker_release(&c->w);
 	kvfree(c->runs.r);
@@ -954,7 +982,7 @@ static void vtd_kdump_summary(struct intel_iommu *iommu)
  */
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 {
-	u64 rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
+	u64 rtaddr = readq(iommu->reg + DMAR_RTADDR_REG);
 	struct vtd_kdump_copy *c;
 	ktime_t start = ktime_get();
 	int ret;

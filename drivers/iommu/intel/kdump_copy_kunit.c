@@ -83,9 +83,10 @@ static void vtd_kc_complement_test(struct kunit *test)
 }
 
 /*
- * Blocking entries get a domain id of their own, after every old one was
- * reserved: not FLPT_DEFAULT_DID (6.12's pass-through contexts use it), not
- * an old one; an adopted entry keeps its own.
+ * Blocking entries get the domain id of their own that
+ * intel_iommu_kdump_alloc_did() gave once every old one was reserved (not
+ * FLPT_DEFAULT_DID, which pass-through contexts use, not an old one: the
+ * allocator's part); an adopted entry keeps its own.
  */
 static void vtd_kc_block_did_test(struct kunit *test)
 {
@@ -99,19 +100,12 @@ static void vtd_kc_block_did_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, table);
 	iommu->cap = 2;				/* CAP.ND = 2: 256 domain ids */
 	iommu->agaw = 1;
-	iommu->domain_ids = kunit_kzalloc(test, BITS_TO_LONGS(256) * sizeof(long),
-					  GFP_KERNEL);
 	c->kd = kunit_kzalloc(test, sizeof(*c->kd), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, iommu->domain_ids);
 	KUNIT_ASSERT_NOT_NULL(test, c->kd);
 	c->kd->block_table = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->kd->block_table);
 	c->iommu = iommu;
 	c->tables[0] = table;
-	set_bit(0, iommu->domain_ids);
-	set_bit(FLPT_DEFAULT_DID, iommu->domain_ids);
-	set_bit(2, iommu->domain_ids);		/* old domain ids */
-	set_bit(3, iommu->domain_ids);
 
 	vtd_kdump_make_blocking(c, table + 0x10 * 2);
 	vtd_kdump_make_blocking(c, table + 0x20 * 2);
@@ -119,12 +113,11 @@ static void vtd_kc_block_did_test(struct kunit *test)
 	adopted[0] = VTD_CE_LO_P | 0x12345000;
 	adopted[1] = FIELD_PREP(VTD_CE_HI_DID, 3) | FIELD_PREP(VTD_CE_HI_AW, 1);
 
-	KUNIT_ASSERT_EQ(test, vtd_kdump_finish_blocking(c), 0);
+	vtd_kdump_use_block_did(c, 4);
 	first = FIELD_GET(VTD_CE_HI_DID, table[0x10 * 2 + 1]);
 	second = FIELD_GET(VTD_CE_HI_DID, table[0x20 * 2 + 1]);
 	kept = FIELD_GET(VTD_CE_HI_DID, adopted[1]);
 	KUNIT_EXPECT_EQ(test, c->kd->block_did, 4);
-	KUNIT_EXPECT_TRUE(test, test_bit(4, iommu->domain_ids));
 	KUNIT_EXPECT_EQ(test, first, 4);
 	KUNIT_EXPECT_EQ(test, second, 4);
 	KUNIT_EXPECT_EQ(test, kept, 3);

@@ -33,7 +33,7 @@
 #include "kdump_cover.h"
 #include "kdump_identity.h"
 
-bool intel_iommu_kdump_identity;
+static bool intel_iommu_kdump_identity;
 
 /* x86 never gives out its first 1 MiB of RAM (since v5.13): not for DMA */
 #define VTD_KDUMP_ID_LOW_RESERVED	SZ_1M
@@ -43,6 +43,19 @@ bool intel_iommu_kdump_identity;
 #define VTD_KDUMP_ID_TOTAL_BUDGETS	16
 /* Table pages the check of one new domain may read in the first kernel */
 #define VTD_KDUMP_ID_DOMAIN_BUDGET	4096
+
+/**
+ * intel_iommu_kdump_identity_enable() - intel_iommu=kdump_identity
+ *
+ * The kernel that may crash identity-maps its crash kernel memory in every
+ * DMA domain; a kdump kernel (which inherits the option) keeps old tables
+ * that identity-map all of its memory and leaves the IOMMUs as found.
+ */
+void __init intel_iommu_kdump_identity_enable(void)
+{
+	pr_info("kdump identity: identity-map the crash kernel memory, keep identity-mapping tables in kdump\n");
+	intel_iommu_kdump_identity = true;
+}
 #define VTD_KDUMP_ID_RIDS		BIT(16)
 
 /* ------------------------------------------------------------------ */
@@ -127,7 +140,8 @@ static const struct vtd_kdump_ops vtd_kdump_live_ops = {
 
 /* Walk @domain as the kdump kernel will walk it, counting its table pages */
 static enum vtd_kdump_cover_verdict
-vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
+vtd_kdump_id_walk_domain(const struct intel_iommu_kdump_pgtable *pt,
+			 struct intel_iommu *iommu,
 			 const struct vtd_kdump_range *crash, unsigned int nr,
 			 struct vtd_kdump_cover *c, u64 *table_pages)
 {
@@ -156,10 +170,10 @@ vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
 
 	vtd_kdump_hw_init(&hw, iommu);
 	w.hw = &hw;
-	dev.ctx.format = domain->use_first_level ? VTD_KDUMP_FMT_FIRST_LEVEL :
-						   VTD_KDUMP_FMT_SECOND_LEVEL;
-	dev.ctx.levels = agaw_to_level(domain->agaw);
-	dev.ctx.pgtable = virt_to_phys(domain->pgd);
+	dev.ctx.format = pt->first_stage ? VTD_KDUMP_FMT_FIRST_LEVEL :
+					   VTD_KDUMP_FMT_SECOND_LEVEL;
+	dev.ctx.levels = pt->levels;
+	dev.ctx.pgtable = pt->top;
 
 	vtd_kdump_cover_init(c, crash, nr);
 	if (!vtd_kdump_visited_alloc(&vis, VTD_KDUMP_ID_DOMAIN_BUDGET)) {
@@ -171,19 +185,21 @@ vtd_kdump_id_walk_domain(struct dmar_domain *domain, struct intel_iommu *iommu,
 }
 
 /*
- * The core maps direct regions before the first attach, when a 6.12 DMA
- * domain does not know its IOMMU's superpage sizes yet: the crash kernel
- * memory then costs one leaf table per 2 MiB.  Once attached, map it again
- * with the superpages the domain now has.  Nothing of this kernel does DMA
- * to the crash kernel memory, so the moment without a map is harmless.
+ * Where the core maps direct regions before the first attach, when a DMA
+ * domain does not know its IOMMU's superpage sizes yet (6.12), the crash
+ * kernel memory costs one leaf table per 2 MiB.  Once attached, map it
+ * again with the superpages the domain now has.  Nothing of this kernel
+ * does DMA to the crash kernel memory, so the moment without a map is
+ * harmless.
  */
-static void vtd_kdump_id_use_superpages(struct dmar_domain *domain,
-					const struct vtd_kdump_range *crash,
-					unsigned int nr)
+static void
+vtd_kdump_id_use_superpages(struct dmar_domain *domain,
+			    const struct intel_iommu_kdump_pgtable *pt,
+			    const struct vtd_kdump_range *crash, unsigned int nr)
 {
 	unsigned int i;
 
-	if (!domain->iommu_superpage)
+	if (!pt->late_superpages)
 		return;
 	for (i = 0; i < nr; i++) {
 		size_t size = crash[i].end - crash[i].start + 1;
@@ -220,6 +236,7 @@ void intel_iommu_kdump_identity_attached(struct dmar_domain *domain,
 					 struct device *dev)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	struct intel_iommu_kdump_pgtable pt;
 	struct vtd_kdump_cover c;
 	struct vtd_kdump_range crash[2];
 	enum vtd_kdump_cover_verdict verdict;
@@ -235,8 +252,9 @@ void intel_iommu_kdump_identity_attached(struct dmar_domain *domain,
 		return;
 	domain->kdump_identity_checked = 1;
 
-	vtd_kdump_id_use_superpages(domain, crash, nr);
-	verdict = vtd_kdump_id_walk_domain(domain, info->iommu, crash, nr, &c,
+	intel_iommu_kdump_domain_pgtable(domain, info->iommu, &pt);
+	vtd_kdump_id_use_superpages(domain, &pt, crash, nr);
+	verdict = vtd_kdump_id_walk_domain(&pt, info->iommu, crash, nr, &c,
 					   &pages);
 	if (verdict) {
 		dev_warn(dev, "kdump identity: crash kernel memory %s at [mem %#llx-%#llx]: a kdump kernel will not keep the tables\n",
@@ -334,7 +352,7 @@ static bool vtd_kdump_id_check_iommu(struct vtd_kdump_id_check *ck,
 				     struct intel_iommu *iommu)
 {
 	u32 gsts = readl(iommu->reg + DMAR_GSTS_REG);
-	u64 rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
+	u64 rtaddr = readq(iommu->reg + DMAR_RTADDR_REG);
 	struct vtd_kdump_visited vis;
 	struct vtd_kdump_hw hw;
 	int ret;

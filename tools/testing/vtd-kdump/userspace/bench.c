@@ -39,7 +39,7 @@
 			(__aligned__(x)))
 #endif
 
-#define KERNEL_BUDGET	65536ULL	/* intel_iommu_kdump_walk_budget default */
+#define KERNEL_BUDGET	65536ULL	/* intel_iommu=kdump_walk_budget= default */
 #define KERNEL_MAX_RANGES 65536		/* VTD_KDUMP_MAX_RANGES */
 #define MIN_SAMPLE_NS	4000000.0	/* one sample lasts >= 4 ms */
 
@@ -145,7 +145,7 @@ static int bctx_init(struct bctx *b, struct gen_world *g)
 	for (i = 0; i < g->cfg.ndev; i++)
 		if (g->devs[i].table_pages > per_dev)
 			per_dev = g->devs[i].table_pages;
-	/* as if booted with intel_iommu_kdump_walk_budget= big enough */
+	/* as if booted with intel_iommu=kdump_walk_budget= big enough */
 	while (budget < per_dev)
 		budget *= 2;
 	if (v_minvis)
