@@ -9,9 +9,10 @@
 # (Debian's linux-image-$DEBIAN_KVER-unsigned, optional column).
 #
 # OUTFILE (cpio.gz) holds busybox (static, with its applet links), kexec and
-# makedumpfile with the libraries ldd lists, vtdk_edu.ko built for KIND, the
-# harness /init, and in /boot the kernel image of KIND plus a smaller
-# initramfs for the kdump kernel (the same without kexec and the kernel).
+# makedumpfile with the libraries ldd lists, vtdk_edu.ko and vtdk_nic.ko
+# (scenario W) built for KIND, the harness /init, and in /boot the kernel
+# image of KIND plus a smaller initramfs for the kdump kernel (the same
+# without kexec and the kernel).
 # The busybox/lib part is cached in build/initramfs/base.cpio.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -71,27 +72,28 @@ base_cpio() {
 	echo "$base"
 }
 
-# Build vtdk_edu.ko for the kind in build/mod/edu-KIND; print its path.
+# Build the harness module NAME (tools/testing/vtd-kdump/DIR/NAME.c) for
+# the kind in build/mod/DIR-KIND; print its path.
 build_module() {
-	local mod=$BUILD/mod/edu-$kind src out
+	local name=$1 sub=$2 mod=$BUILD/mod/$2-$kind src out
 	mkdir -p "$mod"
-	cp "$HARNESS/edu/vtdk_edu.c" "$HARNESS/edu/Kbuild" "$mod/"
+	cp "$HARNESS/$sub/$name.c" "$HARNESS/$sub/Kbuild" "$mod/"
 	case "$kind" in
 	debian)
 		src=/usr/src/linux-headers-$DEBIAN_KVER
 		[ -d "$src" ] || die "$src missing: apt-get install linux-headers-$DEBIAN_KVER"
 		make -s -C "$src" M="$mod" modules >"$mod/build.log" 2>&1 ||
-			{ cat "$mod/build.log" >&2; die "vtdk_edu build failed for $kind"; }
+			{ cat "$mod/build.log" >&2; die "$name build failed for $kind"; }
 		;;
 	*)
 		src=$(kind_src "$kind")
 		out=$(kind_out "$kind")
 		[ -f "$out/Module.symvers" ] || die "$out/Module.symvers missing: build the $kind kernel (with modules) first"
 		make -s -C "$src" O="$out" M="$mod" modules >"$mod/build.log" 2>&1 ||
-			{ cat "$mod/build.log" >&2; die "vtdk_edu build failed for $kind"; }
+			{ cat "$mod/build.log" >&2; die "$name build failed for $kind"; }
 		;;
 	esac
-	echo "$mod/vtdk_edu.ko"
+	echo "$mod/$name.ko"
 }
 
 # VTDK_IOVA_BENCH=1: also build vtdk_iova_bench.ko (tools/testing/vtd-kdump/
@@ -146,10 +148,11 @@ debian_modules() {
 }
 
 main() {
-	local base ko image work
+	local base ko nic_ko image work
 	mkdir -p "$CACHE"
 	base=$(base_cpio)
-	ko=$(build_module)
+	ko=$(build_module vtdk_edu edu)
+	nic_ko=$(build_module vtdk_nic nic)
 	image=$(kernel_image)
 	[ -f "$image" ] || die "$image missing: build or install the $kind kernel first"
 
@@ -158,6 +161,7 @@ main() {
 	mkdir -p "$work/kdump/lib/vtdk" "$work/kdump/etc/vtdk" "$work/outer/boot"
 	install -m 0755 "$HARNESS/qemu/init" "$work/kdump/init"
 	install -m 0644 "$ko" "$work/kdump/lib/vtdk/vtdk_edu.ko"
+	install -m 0644 "$nic_ko" "$work/kdump/lib/vtdk/vtdk_nic.ko"
 	[ "$kind" = debian ] && debian_modules "$work/kdump"
 
 	# kdump initramfs: base + overlay, without kexec's kernel image

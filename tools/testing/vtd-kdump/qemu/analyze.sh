@@ -73,6 +73,43 @@
 #   sata_io primary_sata_io  1 MiB direct I/O to the disk on q35's AHCI
 #                   (00:1f.2) and back, in the kdump kernel / the primary:
 #                   ok | bad | nodisk (no sd disk on 00:1f.2) | none (no line)
+#   W only (wtraffic.py analyze; frames the host sent at a fixed rate into
+#   the e1000 from the primary's rx-on until the kdump kernel's drain line,
+#   drain_ms before the driver resets the NIC):
+#   w_sent w_consumed  frames sent / consumed by the NIC (its ring head)
+#   w_landed_old w_landed_new w_lost  consumed frames found in the crashed
+#                   kernel's buffers / in the kdump driver's new buffers /
+#                   in neither (the DMA faulted or went elsewhere)
+#   w_dropped       frames sent that the NIC never consumed (it could read
+#                   no descriptor, or the ring was full: see w_mpc)
+#   w_<window>_{sent,old,new,lost,dropped,faults}  the same per window, by
+#                   the host time the frame was sent; windows: pre_panic,
+#                   kexec (until the kdump kernel's banner), boot (until
+#                   "Copied translation tables": the root pointer write
+#                   follows), adopted (until /init's stale read), pre_attach,
+#                   attach (the driver's first mapping until its buffers are
+#                   mapped), post_attach (until the drain line); faults: DMAR
+#                   fault lines that appeared in that window (post_attach:
+#                   until the reset line)
+#   w_post_attach_not_old  post_attach new + lost + dropped
+#   w_windows_old   windows (attach aside) with frames in the old buffers
+#   w_faults_before_reset  DMAR fault lines of the kdump kernel before the
+#                   reset line
+#   w_sent_after    frames sent after the drain line (none expected)
+#   w_seq_offsets   distinct (sequence number - descriptor) offsets of the
+#                   landed frames: 1 when the NIC took every frame in order
+#   w_inferred w_unknown_seq  lost frames whose sequence number was inferred
+#                   from their descriptor; consumed numbers never sent
+#   w_mpc w_tpr     the NIC's missed-packets count (ring full) and its total
+#                   of received frames; w_tpr_agrees: that total equals
+#                   w_consumed (yes | no); w_ring_full: the NIC's head
+#                   reached the tail (it then took no more frames)
+#   w_stale_bm w_stale_landed_old  bus mastering still on at the stale read,
+#                   frames landed by then
+#   w_ring_iova_reused w_buf_iova_reused  the kdump driver's new ring/buffer
+#                   got the crashed kernel's IOVA
+#   w_rate          measured send rate (frames/s); w_window_s: the windows'
+#                   lengths (s); w_marks: host times (ms) of the markers
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
@@ -351,5 +388,11 @@ else
 	put landed_in_crash -
 fi
 put dump_captured $captured
+# W: where each of the host's frames landed, per window
+if [ "$scenario" = W ]; then
+	while IFS='=' read -r k v; do
+		[ -n "$k" ] && put "$k" "$v"
+	done < <("$HERE/wtraffic.py" analyze "$dir" 2>"$dir/w-analyze.err")
+fi
 put dump_verified $verified
 put dump_old_buf "${dump_old:-}"

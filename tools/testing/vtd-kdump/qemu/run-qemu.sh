@@ -7,9 +7,12 @@
 #   run-qemu.sh [options] KIND SCENARIO
 #
 #   KIND       baseline | patched | debug (patched with lockdep) | debian
-#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | capture
+#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | W | capture
 #              (R: real disks busy at the panic: the SATA disk holds an ext4
-#              that takes the dump, an NVMe disk is added)
+#              that takes the dump, an NVMe disk is added; W: an e1000 at
+#              06.0 receives numbered frames at a fixed rate from the host
+#              (wtraffic.py) across the panic, kexec, the adoption and the
+#              kdump driver's attach)
 #   --variant V    legacy (default) | sm (x-scalable-mode=on) | aw48 (aw-bits=48)
 #                  | cm (caching-mode=on) | pt (iommu=pt in both kernels)
 #                  | fl (x-scalable-mode=on,x-flts=on: first-level tables,
@@ -20,10 +23,16 @@
 #                  id (intel_iommu=on,kdump_identity in both kernels)
 #                  | idneg (only the kdump kernel has kdump_identity)
 #                  | off (intel_iommu=off) | swiotlb (intel_iommu=off swiotlb=force)
+#                  W only: skew (the kdump driver maps a page before its new
+#                  ring, so that a fresh IOVA allocator does not hand out the
+#                  old ring IOVA again)
 #   --timeout S    hard limit for the whole run (default 240 s; debian 400 s)
 #   --no-dump      do not write/verify the dump
 #   --initramfs F  use F instead of building build/scenarios/KIND/initramfs.cpio.gz
 #   --mem M        guest RAM (default 2G); --crashkernel C (default 256M)
+#   --rate N       W: frames per second (default 200)
+#   --append W     more words for the primary's command line (e.g.
+#                  vtdk.nic_opts=new_buf_ro=1)
 #
 # Output: build/scenarios/KIND/SCENARIO[-VARIANT]/ with console.log (everything
 # the guest and QEMU printed), primary.log / kdump.log (the console split at
@@ -32,7 +41,10 @@
 # both kernels read and write), result.env (KEY=value facts, see analyze.sh).
 # Exit status 0 when the run ended by itself (whatever the outcome), 1 on a
 # hang or a harness error.  QEMU (default qemu-system-x86_64) is the QEMU
-# to run; the fl variant runs the Debian 13 root's QEMU 10.
+# to run; the fl variant runs the Debian 13 root's QEMU 10.  W also keeps
+# w-console.ts (every console line with the host time it appeared),
+# w-sent.log and w-frames.csv (one row per frame: when it was sent, in which
+# window, where it landed).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
@@ -44,6 +56,8 @@ dump=1
 initramfs=
 mem=2G
 crashkernel=256M
+rate=200
+more_args=
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -53,7 +67,9 @@ while [ $# -gt 0 ]; do
 	--initramfs) initramfs=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--crashkernel) crashkernel=$2; shift 2 ;;
-	-h | --help) sed -n '4,29p' "$0"; exit 0 ;;
+	--rate) rate=$2; shift 2 ;;
+	--append) more_args="$more_args $2"; shift 2 ;;
+	-h | --help) sed -n '4,47p' "$0"; exit 0 ;;
 	-*) echo "run-qemu.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -69,7 +85,7 @@ debian) ;;
 *) echo "run-qemu.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
 case "$scen" in
-S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | capture) ;;
+S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | W | capture) ;;
 iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
@@ -80,6 +96,7 @@ name=$scen
 dir=$BUILD/scenarios/$kind/$name
 mkdir -p "$dir"
 rm -f "$dir"/{console.log,primary.log,kdump.log,disk.img,sata.img,vmcore,result.env,crash.out,dmesg.txt}
+rm -f "$dir"/w-{ports,console.ts,sent.log,frames.csv,sender.err}
 
 iommu_dev=intel-iommu,intremap=on
 iommu_arg=on
@@ -107,6 +124,7 @@ for v in "${vparts[@]}"; do
 	idneg) extra_args="$extra_args vtdk.kdump_iommu=$iommu_arg,kdump_identity"; dma32 ;;
 	off) iommu_arg=off; dma32 ;;
 	swiotlb) iommu_arg=off; extra_args="$extra_args swiotlb=force"; dma32 ;;
+	skew) extra_args="$extra_args vtdk.nic_opts=skew=1" ;;
 	*) echo "run-qemu.sh: unknown variant part $v" >&2; exit 2 ;;
 	esac
 done
@@ -140,8 +158,28 @@ if [ "$scen" = R ]; then
 		-device "nvme,serial=vtdk0,drive=n0,addr=05.0")
 fi
 
+# W: QEMU's e1000 at 06.0 on a UDP socket backend; the host's sender
+# (wtraffic.py) picks the ports, follows the console and sends the frames
+nic_dev=()
+sender=
+if [ "$scen" = W ]; then
+	"$HERE/wtraffic.py" send "$dir" --rate "$rate" --max-s "$timeout_s" 2>"$dir/w-sender.err" &
+	sender=$!
+	for _ in $(seq 50); do
+		[ -s "$dir/w-ports" ] && break
+		sleep 0.1
+	done
+	read -r wpeer wlocal <"$dir/w-ports" || {
+		echo "FAIL: $kind $name: wtraffic.py did not start" >&2
+		kill "$sender" 2>/dev/null
+		exit 1
+	}
+	nic_dev=(-netdev "socket,id=w0,udp=127.0.0.1:$wpeer,localaddr=127.0.0.1:$wlocal"
+		-device "e1000,netdev=w0,addr=06.0,romfile=,mac=52:54:00:57:00:06")
+fi
+
 append="console=ttyS0 intel_iommu=$iommu_arg crashkernel=$crashkernel panic=1 kunit.enable=0"
-append="$append vtdk.scenario=$scen vtdk.dump=$dump$extra_args"
+append="$append vtdk.scenario=$scen vtdk.dump=$dump$extra_args$more_args"
 
 # shellcheck disable=SC2054
 cmd=("${qemu[@]}" -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
@@ -150,6 +188,7 @@ cmd=("${qemu[@]}" -machine q35,kernel-irqchip=split -accel tcg -m "$mem" -smp 2
 	-drive "file=$dir/disk.img,if=none,id=d0,format=raw"
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on,addr=04.0
 	"${nvme_dev[@]}"
+	"${nic_dev[@]}"
 	-drive "if=none,id=s0,file=$dir/sata.img,format=raw"
 	-device ide-hd,drive=s0,bus=ide.0
 	-vga none -nic none -nographic -no-reboot
@@ -161,6 +200,10 @@ start=$(date +%s.%N)
 timeout -k 5 "$timeout_s" "${cmd[@]}" </dev/null >"$dir/console.log" 2>&1
 rc=$?
 end=$(date +%s.%N)
+if [ -n "$sender" ]; then
+	kill "$sender" 2>/dev/null
+	wait "$sender" 2>/dev/null
+fi
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 {
@@ -184,5 +227,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "FAIL: $kind $name: HANG in the $phase: no poweroff within ${timeout_s}s (last console line: $last)"
 	exit 1
 fi
-echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats"
+w=
+[ "$scen" = W ] && w=" w: sent=${w_sent:-?} consumed=${w_consumed:-?} old=${w_landed_old:-?} new=${w_landed_new:-?} lost=${w_lost:-?} dropped=${w_dropped:-?} post_attach=${w_post_attach_old:-?}/${w_post_attach_new:-?}/${w_post_attach_lost:-?}/${w_post_attach_dropped:-?}"
+echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats$w"
 exit 0

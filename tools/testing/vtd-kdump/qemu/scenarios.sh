@@ -22,14 +22,15 @@
 #   --no-run     only rebuild the table (and checks) from earlier runs
 #
 # Results: build/scenarios/KIND/NAME/ (see run-qemu.sh), the table on stdout
-# and in build/scenarios/results.md and results.csv.
+# and in build/scenarios/results.md and results.csv; W (frames into an e1000
+# across every window) also per window in results-w.md.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@fl S3a@fl S3b@fl S3c@fl S2@aw48 S3a@aw48 S3b@aw48 S3c@aw48 S1@pt S2@pt R R@sm R@fl R@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb"
+FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@fl S3a@fl S3b@fl S3c@fl S2@aw48 S3a@aw48 S3b@aw48 S3c@aw48 S1@pt S2@pt R R@sm R@fl R@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb W W@sm W@skew"
 QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL
@@ -118,7 +119,7 @@ csv=$RES/results.csv
 	echo "| scenario | kernel | status | DMAR faults | stale DMA landed | written in kdump memory | dump captured/verified | kdump boot (s) | quarantine lines | old → new IOVA | kdump summary | new DMA | SATA I/O | splats primary/kdump (first) | wall (s) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$md"
-(IFS=,; echo "${cols[*]},old_iova,tables_copied,w_old_buf,w_new_buf,w_iova_as_pa,w_check_pa,dump_old_buf,corrupt,pt_walk,qemu_vtd_msgs,stale_dma,already_set_lines,kdump_errors,first_splat,primary_sata_io") >"$csv"
+(IFS=,; echo "${cols[*]},old_iova,tables_copied,w_old_buf,w_new_buf,w_iova_as_pa,w_check_pa,dump_old_buf,corrupt,pt_walk,qemu_vtd_msgs,stale_dma,already_set_lines,kdump_errors,first_splat,primary_sata_io,w_sent,w_consumed,w_landed_old,w_landed_new,w_lost,w_dropped,w_post_attach_not_old,w_faults_before_reset") >"$csv"
 
 for sv in $scenarios; do
 	name=$(name_of "$sv")
@@ -135,6 +136,7 @@ for sv in $scenarios; do
 			[ -n "$new_iova" ] && iova="$iova → $new_iova"
 			landed_c=$landed
 			[ "$stale_dma" = timeout ] && landed_c="$landed (edu DMA timed out)"
+			[ "$scenario" = W ] && landed_c="frames of the e1000: ${w_landed_old:--} old buffers, ${w_landed_new:--} new buffers, ${w_lost:--} lost, ${w_dropped:--} dropped, of ${w_sent:--}; after the attach ${w_post_attach_old:--}/${w_post_attach_new:--}/${w_post_attach_lost:--}/${w_post_attach_dropped:--}"
 			st=$status
 			[ "$status" = kdump-panic ] && st="kdump-panic: $kdump_panic"
 			# keys added later: absent in older result.env files
@@ -152,7 +154,9 @@ for sv in $scenarios; do
 					"$old_iova" "$tables_copied" "${w_old_buf:-}" "${w_new_buf:-}" "${w_iova_as_pa:-}" \
 					"${w_check_pa:-}" "${dump_old_buf:-}" "$corrupt" "$pt_walk" "$qemu_vtd_msgs" \
 					"${stale_dma:-}" "${already_set_lines:-}" "${kdump_errors:-}" "${first_splat:-}" \
-					"${primary_sata_io:-}"; do
+					"${primary_sata_io:-}" "${w_sent:-}" "${w_consumed:-}" "${w_landed_old:-}" \
+					"${w_landed_new:-}" "${w_lost:-}" "${w_dropped:-}" "${w_post_attach_not_old:-}" \
+					"${w_faults_before_reset:-}"; do
 					csvq "$v"
 					printf ,
 				done
@@ -206,6 +210,7 @@ mcell() {			# mcell KIND NAME
 		# shellcheck disable=SC1090
 		. "$env"
 		c="$landed"
+		[ "$scenario" = W ] && c="frames old/new/lost/dropped ${w_landed_old:--}/${w_landed_new:--}/${w_lost:--}/${w_dropped:--}, after the attach ${w_post_attach_old:--}/${w_post_attach_new:--}/${w_post_attach_lost:--}/${w_post_attach_dropped:--}"
 		[ "$kdump_mem_written" = yes ] && c="$c, **kdump memory written**"
 		[ "$iova_reused" = 1 ] && c="$c, **old IOVA reused**"
 		[ "$edu_quarantined" = yes ] && c="$c, edu quarantined"
@@ -234,12 +239,44 @@ mcell() {			# mcell KIND NAME
 	done
 } >"$matrix"
 
+# ---- W: the e1000's frames per window ----
+wmd=$RES/results-w.md
+wwin=(pre_panic kexec boot adopted pre_attach attach post_attach)
+{
+	echo "Frames the host sent into the e1000 at a fixed rate, per window (by send time): sent: landed in the crashed kernel's buffers / in the kdump driver's new buffers / lost (consumed by the NIC, found in neither) / dropped (never consumed: the NIC could read no descriptor)."
+	echo
+	printf '| scenario | kernel | rate (/s) | sent / consumed |'
+	for w in "${wwin[@]}"; do printf ' %s |' "$w"; done
+	printf ' DMAR faults before the reset | new IOVAs = old (ring, buffers) |\n|---|---|---|---|'
+	for w in "${wwin[@]}"; do printf -- '---|'; done
+	printf -- '---|---|\n'
+	for sv in $scenarios; do
+		[ "${sv%%@*}" = W ] || continue
+		name=$(name_of "$sv")
+		for kind in $kernels; do
+			env=$RES/$kind/$name/result.env
+			[ -f "$env" ] || continue
+			(
+				# shellcheck disable=SC1090
+				. "$env"
+				printf '| %s | %s | %s | %s / %s |' "$name" "$kind" "${w_rate:--}" "${w_sent:--}" "${w_consumed:--}"
+				for w in "${wwin[@]}"; do
+					eval "printf ' %s: %s/%s/%s/%s |' \"\${w_${w}_sent:--}\" \"\${w_${w}_old:--}\" \"\${w_${w}_new:--}\" \"\${w_${w}_lost:--}\" \"\${w_${w}_dropped:--}\""
+				done
+				printf ' %s | %s, %s |\n' "${w_faults_before_reset:--}" "${w_ring_iova_reused:--}" "${w_buf_iova_reused:--}"
+			)
+		done
+	done
+} >"$wmd"
+
 echo
 cat "$md"
 echo
 cat "$modes"
 echo
-echo "results: $md $modes $matrix $csv"
+cat "$wmd"
+echo
+echo "results: $md $modes $matrix $wmd $csv"
 [ $run = 1 ] && echo "scenario set took ${t_all}s"
 
 # ---- checks ----
