@@ -39,3 +39,5 @@ else
 fi
 # QEMU 10 and crash 8.0.6 from Debian 13, without touching apt's sources
 "$(dirname "$0")/trixie-root.sh"
+# the mainline base: linux-source-7.3 from trixie-backports, the same way
+"$(dirname "$0")/source-7.3.sh"

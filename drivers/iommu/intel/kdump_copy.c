@@ -702,7 +702,7 @@ vtd_kdump_record(struct vtd_kdump_copy *c, const struct vtd_kdump_dev *dev)
 	struct vtd_kdump_dev_state *st;
 	unsigned long idx = (unsigned long)dev->bus << 8 | dev->devfn;
 
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc_obj(*st, GFP_KERNEL);
 	if (!st)
 		return NULL;
 	st->walk = *dev;
@@ -924,13 +924,13 @@ static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
 {
 	struct vtd_kdump_copy *c;
 
-	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	c = kvzalloc_obj(*c, GFP_KERNEL);
 	if (!c)
 		return NULL;
 	c->iommu = iommu;
 	c->runs.max = VTD_KDUMP_MAX_RANGES;
 	c->runs.r = kvcalloc(c->runs.max, sizeof(*c->runs.r), GFP_KERNEL);
-	c->kd = kzalloc(sizeof(*c->kd), GFP_KERNEL);
+	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
 	if (c->kd)
 		xa_init(&c->kd->devs);
 	if (!c->runs.r || !c->kd || vtd_kdump_alloc_block_pages(c) ||

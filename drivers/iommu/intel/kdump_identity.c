@@ -496,7 +496,7 @@ bool intel_iommu_kdump_identity_keep_tables(void)
 		pr_warn("kdump identity: the crashed kernel's memory map is unknown\n");
 		goto out;
 	}
-	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+	ck = kzalloc_obj(*ck, GFP_KERNEL);
 	if (!ck)
 		goto out;
 	if (!vtd_kdump_id_want(ck))
