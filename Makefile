@@ -13,6 +13,12 @@
 #   make bench                walker benchmark (userspace)
 #   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
 #   make boot-bench           kdump boot time, baseline vs patched (QEMU, 5 runs each)
+#   make deb                  the patched and the baseline 6.12 kernel as Debian
+#                             packages (make bindeb-pkg, Debian 13's config reduced
+#                             with localmodconfig) in build/debian/out/
+#   make demo-debian          the Debian user's path end to end: make deb, a
+#                             Debian 13 guest with kdump-tools, Debian's kernel,
+#                             baseline and patched side by side (build/debian/results.md)
 
 SHELL := /bin/bash
 SERIES ?= patched
@@ -72,6 +78,18 @@ iova-bench:
 
 boot-bench:
 	tools/testing/vtd-kdump/qemu/boot-bench.sh --runs $(BOOT_BENCH_RUNS) --gate $(BOOT_BENCH_GATE)
+
+# The Debian user's path (issue 13): tools/testing/vtd-kdump/debian/README.md
+.PHONY: deb demo-debian
+DEMO_DEBIAN_ARGS ?=
+
+deb: deps
+	scripts/kernel.sh tree 6.12
+	scripts/deb-kernel.sh build baseline
+	scripts/deb-kernel.sh build patched
+
+demo-debian: deps
+	tools/testing/vtd-kdump/debian/demo-debian.sh $(DEMO_DEBIAN_ARGS)
 
 clean:
 	rm -rf build/out build/scenarios out

@@ -17,8 +17,11 @@ PACKAGES=(
 	qemu-system-x86 kexec-tools makedumpfile crash busybox-static
 	# userspace harness, fuzzing, benchmark plot
 	clang libclang-rt-14-dev gnuplot-nox
-	# the Debian 13 root (QEMU 10 for first-level tables, crash 8.0.6)
+	# the Debian 13 root (QEMU 10 for first-level tables, crash 8.0.6),
+	# and the Debian guest of make demo-debian
 	mmdebstrap
+	# make deb: make bindeb-pkg (dh_* of debhelper), the guest's ext4 (mkfs.ext4 -d, debugfs)
+	debhelper e2fsprogs
 )
 
 missing=()

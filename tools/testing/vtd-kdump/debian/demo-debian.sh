@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo-debian: the Debian user's path, end to end, side by side.
+#
+#   demo-debian.sh [--quick] [--scenarios "S1 S2 S3a S2@sm S3a@sm"]
+#                  [--kinds "stock baseline patched"] [--no-build] [--no-run]
+#
+# 1. make deb: the baseline and the patched 6.12 kernel as Debian packages
+#    (scripts/deb-kernel.sh: Debian 13's config, localmodconfig), timed;
+# 2. the Debian 13 guest with Debian's stock kernel and both packages
+#    installed with dpkg, kdump-tools enabled (scripts/deb-image.sh), timed;
+# 3. every scenario on every kind in the same guest (run-debian.sh;
+#    SCENARIO@sm: QEMU x-scalable-mode=on and intel_iommu=on,sm_on), the
+#    kinds interleaved per scenario so that the time ratios compare runs
+#    made under the same load;
+# 4. build/debian/results.md (the table) and results.csv, one PASS:/FAIL:
+#    line per check (expectations below), build/debian/README-section.md
+#    (the README's "Using it on a real machine", with the versions of
+#    this run).  Exit status 1 if any check failed.
+#
+# --quick: S1 S2 S3a in legacy mode only.  --no-run: table and checks from
+# the last runs.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../../../.." && pwd)
+# shellcheck source=../../../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+# shellcheck source=../../../../scripts/deb-lib.sh
+. "$TOP/scripts/deb-lib.sh"
+
+scenarios="S1 S2 S3a S2@sm S3a@sm"
+kinds="stock baseline patched"
+build=1
+run=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) scenarios="S1 S2 S3a"; shift ;;
+	--scenarios) scenarios=$2; shift 2 ;;
+	--kinds) kinds=$2; shift 2 ;;
+	--no-build) build=0; shift ;;
+	--no-run) run=0; build=0; shift ;;
+	-h | --help) sed -n '4,24p' "$0"; exit 0 ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+
+T0=$(date +%s)
+mkdir -p "$DEB"
+TIMES=$DEB/times.env
+[ $run = 1 ] && : >"$TIMES"
+stamp() { echo "$1=$2" >>"$TIMES"; }
+
+if [ $build = 1 ]; then
+	"$TOP/scripts/kernel.sh" tree 6.12 || die "kernel tree"
+	log "base: $("$TOP/scripts/kernel.sh" version 6.12)"
+	git -C "$LINUX" log --oneline base..series >&2
+	for k in $kinds; do
+		[ "$k" = stock ] && continue
+		t=$(date +%s)
+		"$TOP/scripts/deb-kernel.sh" build "$k" || die "make deb ($k) failed"
+		stamp "deb_${k}_s" "$(($(date +%s) - t))"
+		stamp "deb_${k}_make_s" "$(cat "$DEB_OUT/$k.time")"
+	done
+	t=$(date +%s)
+	# shellcheck disable=SC2086 # a list of kinds
+	"$TOP/scripts/deb-image.sh" build $kinds || die "guest image failed"
+	stamp image_s "$(($(date +%s) - t))"
+fi
+
+if [ $run = 1 ]; then
+	for s in $scenarios; do
+		scen=${s%@*}
+		var=legacy
+		[ "$s" != "$scen" ] && var=${s#*@}
+		for k in $kinds; do
+			"$HERE/run-debian.sh" --variant "$var" "$k" "$scen"
+		done
+	done
+	stamp runs_s "$(($(date +%s) - T0))"
+fi
+
+# ---- the table and the checks
+# shellcheck disable=SC1091
+. "$DEB/image/kinds.env"
+passed=0
+failed=0
+check() {		# check OK|BAD TEXT
+	if [ "$1" = OK ]; then
+		echo "PASS: $2"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $2"
+		failed=$((failed + 1))
+	fi
+}
+# expectation of kind $1 in scenario $2: the landed value
+expect_landed() {
+	case "$2:$1" in
+	S1:*) echo old-buffer ;;
+	S2:patched) echo old-buffer ;;
+	S2:*) echo new-buffer ;;		# 6.12: the old IOVA handed out again
+	S3a:patched) echo dropped ;;
+	S3a:*) echo kdump-memory ;;		# 6.12: the damaged leaf used
+	*) echo '?' ;;
+	esac
+}
+
+MD=$DEB/results.md
+CSV=$DEB/results.csv
+keys="status landed dmar_faults edu_quarantined new_iova iova_reused new_dma dump_saved dump_verified crash_bt fsck capture_to_saved_s capture_init_s kdump_summary guest_kdump_log guest_dmesg_panic wall_s error"
+echo "scenario,kind,kver,$(echo "$keys" | tr ' ' ',')" >"$CSV"
+{
+	echo "| scenario | $(for k in $kinds; do printf '%s (%s) | ' "$k" "$(v=KVER_$k; echo "${!v}")"; done | sed 's/ | $//') |"
+	echo "|---$(for _ in $kinds; do printf '|---'; done)|"
+} >"$MD"
+for s in $scenarios; do
+	scen=${s%@*}
+	name=$scen
+	[ "$s" != "$scen" ] && name=$scen-${s#*@}
+	row="| $name |"
+	stock_t=
+	for k in $kinds; do
+		f=$DEB/runs/$k/$name/result.env
+		if [ ! -f "$f" ]; then
+			row="$row - |"
+			check BAD "$k $name: not run"
+			continue
+		fi
+		(
+			# shellcheck disable=SC1090
+			. "$f"
+			line="$name,$k,$kver"
+			for key in $keys; do line="$line,\"${!key:-}\""; done
+			echo "$line" >>"$CSV"
+		)
+		# shellcheck disable=SC1090
+		status='' landed='' dmar_faults='' edu_quarantined='' new_iova='' iova_reused='' new_dma='' \
+			dump_saved='' dump_verified='' crash_bt='' fsck='' capture_to_saved_s='' kdump_summary='' \
+			guest_kdump_log='' guest_dmesg_panic='' error='' guest_adoption='' journal_summary='' last_line=''
+		# shellcheck disable=SC1090
+		. "$f"
+		[ "$k" = stock ] && stock_t=$capture_to_saved_s
+		if [ "$status" != ok ]; then
+			row="$row **$status**: ${error:-$last_line} |"
+			check BAD "$k $name: $status: ${error:-$last_line}"
+			continue
+		fi
+		cell=$landed
+		[ "$edu_quarantined" = yes ] && cell="$cell, edu quarantined"
+		if [ "$scen" = S2 ]; then
+			if [ "$iova_reused" = 1 ]; then
+				cell="$cell, **old IOVA $new_iova reused**"
+			else
+				cell="$cell, new IOVA $new_iova"
+			fi
+			cell="$cell, new DMA $new_dma"
+		fi
+		want=$(expect_landed "$k" "$scen")
+		[ "$landed" = "$want" ] || cell="**$cell**"
+		cell="$cell; $dmar_faults faults; dump saved $dump_saved, opened $dump_verified"
+		[ "$crash_bt" = ok ] && cell="$cell (crash bt)"
+		ratio=
+		if [ -n "$stock_t" ] && [ -n "$capture_to_saved_s" ]; then
+			ratio=$(awk -v a="$capture_to_saved_s" -v b="$stock_t" 'BEGIN { printf "%.2f", a / b }')
+		fi
+		cell="$cell; capture to saved ${capture_to_saved_s:-?} s"
+		[ "$k" != stock ] && [ -n "$ratio" ] && cell="$cell (${ratio}x stock)"
+		row="$row $cell |"
+		# the checks
+		if [ "$landed" = "$want" ]; then
+			check OK "$k $name: stale DMA landed: $landed"
+		else
+			check BAD "$k $name: stale DMA landed: $landed (expected $want)"
+		fi
+		[ "$dump_saved" = yes ] && [ "$dump_verified" = yes ] && [ "$guest_dmesg_panic" = yes ] &&
+			check OK "$k $name: kdump-tools saved the dump and dmesg, the dump opens and shows the panic" ||
+			check BAD "$k $name: dump saved=$dump_saved verified=$dump_verified dmesg file shows the panic=$guest_dmesg_panic"
+		[ "$fsck" = 0 ] && check OK "$k $name: root ext4 clean after the sequence" ||
+			check BAD "$k $name: e2fsck -fn exit $fsck"
+		case "$k" in
+		patched)
+			[ -n "$kdump_summary" ] && [ "$guest_kdump_log" = summary ] && [ -n "$journal_summary" ] &&
+				check OK "$k $name: summary line on the console, in the capture kernel's log and in journalctl -k -b -1: $kdump_summary" ||
+				check BAD "$k $name: summary line: console '${kdump_summary}', capture log $guest_kdump_log, journal '${journal_summary}'"
+			case "$guest_adoption" in
+			'' | no\ * | absent) check BAD "$k $name: kdump_adoption not readable in the capture kernel (${guest_adoption:-none})" ;;
+			*) check OK "$k $name: kdump_adoption read in the capture kernel: $guest_adoption" ;;
+			esac
+			[ "$dmar_faults" = 0 ] && check OK "$k $name: no DMAR fault" ||
+				check BAD "$k $name: $dmar_faults DMAR faults"
+			if [ "$scen" = S2 ]; then
+				[ "$iova_reused" = 0 ] && [ "$new_dma" = ok ] &&
+					check OK "$k $name: the kdump driver got a new IOVA ($new_iova) and its DMA works" ||
+					check BAD "$k $name: new IOVA $new_iova reused=$iova_reused new_dma=$new_dma"
+			fi
+			[ "$scen" = S3a ] && { [ "$edu_quarantined" = yes ] && check OK "$k $name: edu quarantined" ||
+				check BAD "$k $name: edu not quarantined"; }
+			;;
+		esac
+	done
+	echo "$row" >>"$MD"
+done
+{
+	echo
+	echo "Cells: where edu's stale DMA to its old IOVA landed in the capture kernel"
+	echo "(old-buffer: the crashed kernel's buffer, as intended; new-buffer: the"
+	echo "capture kernel's driver's new buffer; kdump-memory: the capture kernel's own"
+	echo "memory; dropped: nowhere), DMAR fault records in the capture kernel's log,"
+	echo "whether kdump-tools saved /var/crash/<stamp>/dump.<stamp> and the dump opens"
+	echo "(crash 8.0.6 \`log\`/\`bt\` with the vmlinux of the package's -dbg) and shows"
+	echo "the sysrq panic, and the host time from the capture kernel's first console line"
+	echo "to kdump-tools' \"saved vmcore\" line, with its ratio to the stock kernel's run of"
+	echo "the same scenario (made next to it).  Bold: differs from what the kind must show."
+} >>"$MD"
+if [ -s "$TIMES" ]; then
+	# shellcheck disable=SC1090
+	. "$TIMES"
+	{
+		echo
+		echo "Times of this run (2 cores, TCG):$(for k in $kinds; do v=deb_${k}_make_s; [ -n "${!v:-}" ] && printf ' make bindeb-pkg %s %s s;' "$k" "${!v}"; done) guest image ${image_s:-?} s; all runs and builds ${runs_s:-?} s."
+	} >>"$MD"
+fi
+"$HERE/readme-section.sh" >"$DEB/README-section.md" || check BAD "README section"
+echo
+cat "$MD"
+echo
+echo "wall time: $(($(date +%s) - T0)) s"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
