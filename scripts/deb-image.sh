@@ -22,8 +22,9 @@
 # kdump-tools builds /var/lib/kdump/initrd.img-KVER in the guest, as on a
 # real machine, and that folder is copied back into the root (debugfs).
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=deb-lib.sh
+# shellcheck source=SCRIPTDIR/deb-lib.sh
 . "$(dirname "$0")/deb-lib.sh"
 
 ROOT=$DEB/root
@@ -146,7 +147,7 @@ install_kernel() {
 	kver=$(deb_kver "$kind")
 	case "$kind" in
 	stock) deb=$(deb_download "linux-image-$kver") ;;
-	*) deb=$(ls "$DEB_OUT/linux-image-${kver}_"*.deb 2>/dev/null | head -n 1)
+	*) deb=$(find "$DEB_OUT" -maxdepth 1 -name "linux-image-${kver}_*.deb" | head -n 1)
 		[ -n "$deb" ] || die "no linux-image-$kver .deb in $DEB_OUT: make deb" ;;
 	esac
 	sum=$(md5sum <"$deb" | cut -d' ' -f1)

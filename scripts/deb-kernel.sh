@@ -22,8 +22,9 @@
 # libc-dev) go to build/debian/out/, the build time to build/debian/out/KIND.time.
 # ccache (a folder of its own) serves the second kind and rebuilds.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=deb-lib.sh
+# shellcheck source=SCRIPTDIR/deb-lib.sh
 . "$(dirname "$0")/deb-lib.sh"
 
 FRAG=$TOP/config/debian-vtd-kdump.config
@@ -55,8 +56,18 @@ stock_config() {
 configure() {
 	local cfg lsmod sum line missing=0
 	cfg=$(stock_config)
-	lsmod=$("$TOP/scripts/deb-image.sh" lsmod)
-	[ -s "$lsmod" ] || die "no module list of Debian's kernel in the guest"
+	# the module list: config/debian-guest-lsmod.txt (measured in the
+	# guest), DEB_LSMOD=guest: measure it again (a first boot of Debian's
+	# kernel in the guest), DEB_LSMOD=FILE: another list
+	case "${DEB_LSMOD:-repo}" in
+	repo) lsmod=$TOP/config/debian-guest-lsmod.txt ;;
+	guest) lsmod=$("$TOP/scripts/deb-image.sh" lsmod) ;;
+	*) lsmod=$DEB_LSMOD ;;
+	esac
+	[ -s "$lsmod" ] || die "no module list $lsmod"
+	mkdir -p "$out"
+	grep -v '^#' "$lsmod" >"$out/lsmod.txt"
+	lsmod=$out/lsmod.txt
 	checkout_rev "$(kind_rev "$kind")" "$LINUX"
 	sum=$(cat "$cfg" "$lsmod" "$FRAG" "$0" | md5sum | cut -d' ' -f1)-$lv
 	if [ -f "$out/.config" ] && [ "$(cat "$out/.config-stamp" 2>/dev/null)" = "$sum" ]; then

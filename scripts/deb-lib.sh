@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # The Debian user's path (make deb, make demo-debian): settings and helpers
 # shared by scripts/deb-*.sh and tools/testing/vtd-kdump/debian/.  Sourced
 # after scripts/lib.sh, not run.
@@ -22,7 +23,9 @@ DEB_KBUILD_ROOT=${DEB_KBUILD_ROOT:-/var/cache/vtd-kdump/trixie-kbuild}
 DEB_CRASHKERNEL=${DEB_CRASHKERNEL:-512M-:192M}
 DEB_MEM=${DEB_MEM:-2G}
 # LOCALVERSION of our kinds: the package and `uname -r` say what they carry
+# shellcheck disable=SC2034 # read as ${!DEB_LV_KIND}
 DEB_LV_baseline=-vtdbase
+# shellcheck disable=SC2034
 DEB_LV_patched=-vtdkdump
 # a separate ccache: Debian's config shares no objects with the small
 # config's, and must not evict them

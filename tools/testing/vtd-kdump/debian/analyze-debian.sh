@@ -51,9 +51,9 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
-# shellcheck source=../../../../scripts/lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
-# shellcheck source=../../../../scripts/deb-lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/deb-lib.sh
 . "$TOP/scripts/deb-lib.sh"
 QHARNESS=$TOP/tools/testing/vtd-kdump/qemu
 dir=${1:?usage: analyze-debian.sh DIR}

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # keys of result.env, which is sourced
 #
 # make demo-debian: the Debian user's path, end to end, side by side.
 #
@@ -24,9 +25,9 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
-# shellcheck source=../../../../scripts/lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
-# shellcheck source=../../../../scripts/deb-lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/deb-lib.sh
 . "$TOP/scripts/deb-lib.sh"
 
 scenarios="S1 S2 S3a S2@sm S3a@sm"
@@ -66,6 +67,12 @@ if [ $build = 1 ]; then
 	# shellcheck disable=SC2086 # a list of kinds
 	"$TOP/scripts/deb-image.sh" build $kinds || die "guest image failed"
 	stamp image_s "$(($(date +%s) - t))"
+	# the module list make deb used, against the one this guest gave now
+	if [ -s "$DEB/lsmod-stock.txt" ]; then
+		d=$(diff <(grep -v '^#' "$TOP/config/debian-guest-lsmod.txt" | awk 'NR > 1 { print $1 }' | sort) \
+			<(awk 'NR > 1 { print $1 }' "$DEB/lsmod-stock.txt" | sort) | grep '^[<>]' | tr '\n' ' ')
+		log "module list of Debian's kernel in this guest: ${d:-the same as config/debian-guest-lsmod.txt}"
+	fi
 fi
 
 if [ $run = 1 ]; then
@@ -173,29 +180,33 @@ for s in $scenarios; do
 		else
 			check BAD "$k $name: stale DMA landed: $landed (expected $want)"
 		fi
-		[ "$dump_saved" = yes ] && [ "$dump_verified" = yes ] && [ "$guest_dmesg_panic" = yes ] &&
-			check OK "$k $name: kdump-tools saved the dump and dmesg, the dump opens and shows the panic" ||
-			check BAD "$k $name: dump saved=$dump_saved verified=$dump_verified dmesg file shows the panic=$guest_dmesg_panic"
-		[ "$fsck" = 0 ] && check OK "$k $name: root ext4 clean after the sequence" ||
-			check BAD "$k $name: e2fsck -fn exit $fsck"
+		ok=BAD
+		[ "$dump_saved" = yes ] && [ "$dump_verified" = yes ] && [ "$guest_dmesg_panic" = yes ] && ok=OK
+		check $ok "$k $name: kdump-tools saved the dump ($dump_saved) and dmesg (shows the panic: $guest_dmesg_panic), the dump opens and shows the panic ($dump_verified)"
+		ok=BAD
+		[ "$fsck" = 0 ] && ok=OK
+		check $ok "$k $name: root ext4 after the sequence: e2fsck -fn exit $fsck"
 		case "$k" in
 		patched)
-			[ -n "$kdump_summary" ] && [ "$guest_kdump_log" = summary ] && [ -n "$journal_summary" ] &&
-				check OK "$k $name: summary line on the console, in the capture kernel's log and in journalctl -k -b -1: $kdump_summary" ||
-				check BAD "$k $name: summary line: console '${kdump_summary}', capture log $guest_kdump_log, journal '${journal_summary}'"
-			case "$guest_adoption" in
-			'' | no\ * | absent) check BAD "$k $name: kdump_adoption not readable in the capture kernel (${guest_adoption:-none})" ;;
-			*) check OK "$k $name: kdump_adoption read in the capture kernel: $guest_adoption" ;;
-			esac
-			[ "$dmar_faults" = 0 ] && check OK "$k $name: no DMAR fault" ||
-				check BAD "$k $name: $dmar_faults DMAR faults"
+			ok=BAD
+			[ -n "$kdump_summary" ] && [ "$guest_kdump_log" = summary ] && [ -n "$journal_summary" ] && ok=OK
+			check $ok "$k $name: summary line on the console ('$kdump_summary'), in the capture kernel's log ($guest_kdump_log), in journalctl -k -b -1 ('$journal_summary')"
+			ok=OK
+			case "$guest_adoption" in '' | no\ * | absent) ok=BAD ;; esac
+			check $ok "$k $name: kdump_adoption kept by the drop-in: ${guest_adoption:-none}"
+			ok=BAD
+			[ "$dmar_faults" = 0 ] && ok=OK
+			check $ok "$k $name: DMAR faults: $dmar_faults"
 			if [ "$scen" = S2 ]; then
-				[ "$iova_reused" = 0 ] && [ "$new_dma" = ok ] &&
-					check OK "$k $name: the kdump driver got a new IOVA ($new_iova) and its DMA works" ||
-					check BAD "$k $name: new IOVA $new_iova reused=$iova_reused new_dma=$new_dma"
+				ok=BAD
+				[ "$iova_reused" = 0 ] && [ "$new_dma" = ok ] && ok=OK
+				check $ok "$k $name: the kdump driver's new IOVA $new_iova (old one reused: $iova_reused), its DMA: $new_dma"
 			fi
-			[ "$scen" = S3a ] && { [ "$edu_quarantined" = yes ] && check OK "$k $name: edu quarantined" ||
-				check BAD "$k $name: edu not quarantined"; }
+			if [ "$scen" = S3a ]; then
+				ok=BAD
+				[ "$edu_quarantined" = yes ] && ok=OK
+				check $ok "$k $name: edu quarantined: $edu_quarantined"
+			fi
 			;;
 		esac
 	done

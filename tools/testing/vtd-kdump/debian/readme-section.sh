@@ -8,9 +8,9 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
-# shellcheck source=../../../../scripts/lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
-# shellcheck source=../../../../scripts/deb-lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/deb-lib.sh
 . "$TOP/scripts/deb-lib.sh"
 
 # shellcheck disable=SC1091
@@ -97,11 +97,11 @@ if [ -n "$summary" ]; then
 	echo "   The summary line of the test's S1 run (one per IOMMU; a quarantined"
 	echo "   device gets a line of its own):"
 	echo
-	echo "$summary" | sed 's/^/       /'
+	printf '%s\n' "$summary" | while IFS= read -r l; do echo "       $l"; done
 fi
 if [ -n "$adoption" ]; then
 	echo
 	echo "   and the start of its \`kdump_adoption\`:"
 	echo
-	echo "$adoption" | sed 's/^/       /'
+	printf '%s\n' "$adoption" | while IFS= read -r l; do echo "       $l"; done
 fi

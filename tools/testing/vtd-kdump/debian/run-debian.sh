@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # keys of result.env, which is sourced
 #
 # One boot sequence of the Debian 13 guest (scripts/deb-image.sh) under QEMU
 # (TCG): the primary waits for kdump-tools, runs the scenario and panics;
@@ -33,9 +34,9 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
-# shellcheck source=../../../../scripts/lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
-# shellcheck source=../../../../scripts/deb-lib.sh
+# shellcheck source=SCRIPTDIR/../../../../scripts/deb-lib.sh
 . "$TOP/scripts/deb-lib.sh"
 
 variant=legacy
