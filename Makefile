@@ -3,12 +3,15 @@
 # vtd-kdump: top-level driver for the build, the harness and the tests.
 #
 #   make deps                 install what the build and tests need (Debian 12)
-#   make kernel               build the patched kernel (SERIES=none: baseline)
-#   make kernels              build both
+#   make kernel               build the patched kernel (SERIES=none: baseline;
+#                             BASE=7.3: on the mainline base)
+#   make kernels              build both (BASE=7.3: on the mainline base)
 #   make debug-kernel         the patched kernel with lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST
-#   make demo                 build both kernels and run the crash-capture scenarios
+#   make demo                 build the kernels of both bases and run the
+#                             crash-capture scenarios on all four
 #   make test                 every test: userspace, series check, KUnit, QEMU
-#   make series               write the upstream series to out/series/
+#   make series               write the upstream series to out/series/BASE/
+#                             (BASE=6.12, the default, or BASE=7.3)
 #   make series-check         git am onto the base, build each patch, checkpatch
 #   make bench                walker benchmark (userspace)
 #   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
@@ -16,10 +19,15 @@
 
 SHELL := /bin/bash
 SERIES ?= patched
+BASE ?= 6.12
+export BASE
 ifeq ($(SERIES),none)
 KIND := baseline
 else
 KIND := patched
+endif
+ifneq ($(BASE),6.12)
+KIND := $(KIND)-$(BASE)
 endif
 
 .PHONY: deps tree kernel kernels debug-kernel demo test series series-check bench userspace-test kunit scenarios clean distclean
@@ -28,20 +36,22 @@ deps:
 	scripts/deps.sh
 
 tree:
-	scripts/kernel.sh tree
+	scripts/kernel.sh tree $(BASE)
 
 kernel: tree
 	scripts/kernel.sh build $(KIND)
 
 kernels: tree
-	scripts/kernel.sh build baseline
-	scripts/kernel.sh build patched
+	scripts/kernel.sh build $(patsubst patched%,baseline%,$(KIND))
+	scripts/kernel.sh build $(patsubst baseline%,patched%,$(KIND))
 
 debug-kernel: tree
 	scripts/kernel.sh build debug
 
-demo: deps kernels
-	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"
+demo: deps
+	$(MAKE) kernels BASE=6.12
+	$(MAKE) kernels BASE=7.3
+	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched baseline-7.3 patched-7.3"
 
 test:
 	scripts/test-all.sh

@@ -33,24 +33,45 @@ mkcpio() {
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
 }
 
-copy_bin() {		# copy_bin ROOT FILE DEST: FILE and the libraries ldd lists
-	local root=$1 file=$2 dest=$3 lib
-	install -D -m 0755 "$file" "$root$dest"
-	for lib in $(ldd "$file" | grep -o '/[^ ]*'); do
-		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+# copy_bin ROOT FILE DEST [SYSROOT]: FILE (a path inside SYSROOT, default
+# the host) and the libraries ldd lists there, into the initramfs ROOT
+copy_bin() {
+	local root=$1 file=$2 dest=$3 sys=${4:-} lib libs
+	install -D -m 0755 "$sys$file" "$root$dest"
+	if [ -n "$sys" ]; then
+		libs=$(chroot "$sys" ldd "$file" | grep -o '/[^ ]*')
+	else
+		libs=$(ldd "$file" | grep -o '/[^ ]*')
+	fi
+	for lib in $libs; do
+		[ -e "$root$lib" ] && continue
+		if [ -n "$sys" ]; then
+			install -D -m 0755 "$sys$(chroot "$sys" readlink -f "$lib")" "$root$lib"
+		else
+			install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+		fi
 	done
 }
 
 # The part that depends on no kernel: busybox, kexec, makedumpfile, libraries.
+# kexec-tools and makedumpfile come from the Debian 13 root when it has them
+# (makedumpfile 1.7.2 of Debian 12 predates 6.10's page types: -d 31 then
+# drops slab pages and crash cannot read the tasks), else from the host.
 base_cpio() {
-	local base=$CACHE/base.cpio root bb kexec mdf stamp
+	local base=$CACHE/base.cpio root bb kexec mdf stamp sys=
 	bb=$(command -v busybox) || die "busybox missing: apt-get install busybox-static"
-	kexec=$(command -v kexec || echo /sbin/kexec)
-	mdf=$(command -v makedumpfile) || die "makedumpfile missing: apt-get install makedumpfile"
-	[ -x "$kexec" ] || die "kexec missing: apt-get install kexec-tools"
+	if [ -x "$TRIXIE_ROOT/usr/sbin/kexec" ] && [ -x "$TRIXIE_ROOT/usr/bin/makedumpfile" ]; then
+		sys=$TRIXIE_ROOT
+		kexec=/usr/sbin/kexec
+		mdf=/usr/bin/makedumpfile
+	else
+		kexec=$(command -v kexec || echo /sbin/kexec)
+		mdf=$(command -v makedumpfile) || die "makedumpfile missing: apt-get install makedumpfile"
+	fi
+	[ -x "$sys$kexec" ] || die "kexec missing: apt-get install kexec-tools"
 	file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
 		ldd "$bb" 2>&1 | grep -q 'not a dynamic' || die "$bb is not static: apt-get install busybox-static"
-	stamp=$(stat -L -c '%n %s %Y' "$bb" "$kexec" "$mdf" "$0" | md5sum | cut -d' ' -f1)
+	stamp=$(stat -L -c '%n %s %Y' "$bb" "$sys$kexec" "$sys$mdf" "$0" | md5sum | cut -d' ' -f1)
 	if [ -f "$base" ] && [ "$(cat "$base.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "$base"
 		return
@@ -63,8 +84,8 @@ base_cpio() {
 	for app in $("$bb" --list-full); do
 		[ -e "$root/$app" ] || ln -s /bin/busybox "$root/$app"
 	done
-	copy_bin "$root" "$kexec" /sbin/kexec
-	copy_bin "$root" "$mdf" /usr/bin/makedumpfile
+	copy_bin "$root" "$kexec" /sbin/kexec "$sys"
+	copy_bin "$root" "$mdf" /usr/bin/makedumpfile "$sys"
 	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
 	mkcpio "$root" >"$base.tmp"
 	mv "$base.tmp" "$base"

@@ -257,7 +257,8 @@ static unsigned int vtd_kdump_ranges_complement(const struct vtd_kdump_range *r,
  * Without the crashed kernel's memory map (no ELF core header, or one that
  * cannot be read), every address that is not the kdump kernel's RAM stands
  * in for old RAM: each check that needs only the kdump kernel's own memory
- * still holds (no table and no leaf inside it), where 6.12 checks nothing.
+ * still holds (no table and no leaf inside it), where a plain copy checks
+ * nothing.
  */
 static int vtd_kdump_old_ram_unknown(const struct vtd_kdump_ram_list *kdump,
 				     struct vtd_kdump_ram_list *old)
@@ -661,7 +662,7 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
  * hardware fault instead of translating, and a leaf that maps neither
  * kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR) cannot reach the
  * kdump kernel's memory: those leaves are only left out of the replay, and
- * the device keeps its old context, as with 6.12.
+ * the device keeps its old context, as a plain copy keeps it.
  *
  * Return: true if the device must be blocked.
  */

@@ -186,11 +186,11 @@ vtd_kdump_id_walk_domain(const struct intel_iommu_kdump_pgtable *pt,
 
 /*
  * Where the core maps direct regions before the first attach, when a DMA
- * domain does not know its IOMMU's superpage sizes yet (6.12), the crash
- * kernel memory costs one leaf table per 2 MiB.  Once attached, map it
- * again with the superpages the domain now has.  Nothing of this kernel
- * does DMA to the crash kernel memory, so the moment without a map is
- * harmless.
+ * domain does not know its IOMMU's superpage sizes yet (before generic_pt
+ * domains), the crash kernel memory costs one leaf table per 2 MiB.  Once
+ * attached, map it again with the superpages the domain now has.  Nothing
+ * of this kernel does DMA to the crash kernel memory, so the moment without
+ * a map is harmless.
  */
 static void
 vtd_kdump_id_use_superpages(struct dmar_domain *domain,

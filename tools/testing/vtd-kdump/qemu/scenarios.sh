@@ -68,7 +68,12 @@ runs_of() {
 
 # the kind whose expectations KIND is held to: debug is the patched kernel
 expect_kind() {
-	case "$1" in debug) echo patched ;; *) echo "$1" ;; esac
+	case "$1" in
+	debug | patched-7.3) echo patched ;;
+	baseline-7.3) echo baseline ;;
+	fix1-7.3) echo fix1 ;;
+	*) echo "$1" ;;
+	esac
 }
 
 kernel_image() {
