@@ -89,7 +89,7 @@ count < <({
 	step "bench (CI size)" make -s -C "$TOP/tools/testing/vtd-kdump/userspace" bench-ci
 	if step "kernel tree 6.12" "$TOP/scripts/kernel.sh" tree 6.12 &&
 		step "kernel tree 7.3" "$TOP/scripts/kernel.sh" tree 7.3; then
-		for kind in baseline patched debug baseline-7.3 patched-7.3; do
+		for kind in baseline patched debug fix1 baseline-7.3 patched-7.3; do
 			step "$kind kernel build" "$TOP/scripts/kernel.sh" build "$kind"
 		done
 		for base in 6.12 7.3; do
@@ -102,8 +102,9 @@ count < <({
 		suite "kunit boot 7.3" "$TOP/scripts/kunit.sh" boot patched-7.3
 		[ "${QUICK:-0}" = 1 ] || suite "kunit run" "$TOP/scripts/kunit.sh" run
 		suite "qemu scenarios" "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh" \
-			--kernels "baseline patched debug baseline-7.3 patched-7.3" \
+			--kernels "baseline patched debug fix1 baseline-7.3 patched-7.3" \
 			--only debug "${DEBUG_SCENARIOS:-S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl R W}" \
+			--only fix1 "S2@sm S2@fl" \
 			--only baseline-7.3 "${MAINLINE_SCENARIOS:-$MAINLINE_SET}" \
 			--only patched-7.3 "${MAINLINE_SCENARIOS:-$MAINLINE_SET}" \
 			--check
