@@ -98,7 +98,7 @@ static char *old_ram = "";
 module_param(old_ram, charp, 0444);
 MODULE_PARM_DESC(old_ram, "bound: the crashed kernel's RAM, START-END[,...] (inclusive, hex)");
 
-static unsigned int rounds = 2;
+static unsigned int rounds = 3;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "bound: measure everything this many times (the first is cold)");
 
