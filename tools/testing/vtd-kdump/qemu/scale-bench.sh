@@ -24,6 +24,8 @@
 #                     other cell runs once); the table shows medians
 #   --no-run          only rebuild the table and the plot from build/scale/runs
 #
+# Timings under TCG follow the host: on a loaded host single runs vary by
+# up to 2x; ratios are medians of each run's ratio.
 # Each run is run-qemu.sh --no-dump (vtdk.dump=0) of scenario "scale" with
 # an initramfs built with VTDK_SCALE=1.  Writes, in build/scale: runs/KIND-
 # LEAF-M/ (console, logs, result.env, scale.env), results.csv, results.md,
@@ -63,7 +65,7 @@ while [ $# -gt 0 ]; do
 	--crashkernel) crashkernel=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--no-run) run=0; shift ;;
-	-h | --help) sed -n '4,36p' "$0"; exit 0 ;;
+	-h | --help) sed -n '4,38p' "$0"; exit 0 ;;
 	*) echo "scale-bench.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -182,9 +184,9 @@ if [ $run = 1 ]; then
 				rname=$kind-$leaf-$m-r$rep
 				rd=$runs_dir/$rname
 				# a run that did not end well (TCG on a loaded host now and
-				# then fails the kdump kernel's IO-APIC timer check) is run
-				# once more; the first attempt is kept beside it
-				for attempt in 1 2; do
+				# then fails a kernel's IO-APIC timer check) is run again,
+				# up to 3 times; the failed attempts are kept beside it
+				for attempt in 1 2 3; do
 					BUILD=$WORK "$HERE/run-qemu.sh" --no-dump --timeout "$timeout_s" \
 						--mem "$mem" --crashkernel "$crashkernel" \
 						--initramfs "$WORK/initramfs-$kind.cpio.gz" \
@@ -197,10 +199,10 @@ if [ $run = 1 ]; then
 					done
 					parse_run "$rd" >"$rd/scale.env"
 					grep -q "^status='ok'" "$rd/result.env" && break
-					[ $attempt = 2 ] && break
+					[ $attempt = 3 ] && break
 					echo "info: scale-bench: $rname: $(grep '^status=' "$rd/result.env"), run again" >&2
-					rm -rf "$rd-failed"
-					mv "$rd" "$rd-failed"
+					rm -rf "$rd-failed$attempt"
+					mv "$rd" "$rd-failed$attempt"
 				done
 				(
 					# shellcheck disable=SC1090,SC1091
@@ -243,7 +245,7 @@ echo "$header" >"$csv"
 ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.3f", x / 1e6 }'; }
 for d in "$runs_dir"/*-r[0-9]*/; do
 	rname=$(basename "$d")
-	case "$rname" in *-failed) continue ;; esac
+	case "$rname" in *-failed*) continue ;; esac
 	IFS=- read -r k l m r <<<"$rname"
 	if [ ! -f "$d/scale.env" ] || [ ! -f "$d/result.env" ]; then
 		continue
@@ -276,6 +278,12 @@ function hum(m) { return m >= 1048576 ? m / 1048576 " Mi" : m >= 1024 ? m / 1024
 function f(x, fmt) { return x == "" ? "-" : sprintf(fmt, x) }
 function nz(x) { return x == "" ? "-" : x }
 function nan(x) { return x == "" ? "NaN" : x }
+# three significant digits without an exponent
+function g3(x) {
+	if (x == "") return "-"
+	x += 0
+	return sprintf(x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : x >= 1 ? "%.2f" : "%.3g", x)
+}
 function say(line) { print line > goals }
 function min2(a, b) { return a == "" ? b : b == "" ? a : (a + 0 < b + 0 ? a : b) }
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -290,6 +298,20 @@ NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		if ($col[c] != "")
 			all[kd, key, c, ++cnt[kd, key, c]] = $col[c]
 	}
+	# ratios of one boot (medians of these, not ratios of medians)
+	bd = min2($col["b_run_ms"], $col["b_span_ms"]); pp = $col["b_pp_ms"]
+	wu = $col["walk_us"]; wp = $col["w_pp_ms"]; ww = $col["w_win_ms"]
+	if (bd > 0) {
+		if (wu != "") all[kd, key, "x_rr", ++cnt[kd, key, "x_rr"]] = wu / 1000 / bd
+		if (wp != "") all[kd, key, "x_wpb", ++cnt[kd, key, "x_wpb"]] = wp / bd
+		if (ww != "") all[kd, key, "x_wwb", ++cnt[kd, key, "x_wwb"]] = ww / bd
+		all[kd, key, "x_bd", ++cnt[kd, key, "x_bd"]] = bd
+	}
+	if (pp > 0) {
+		if (wu != "") all[kd, key, "x_rp", ++cnt[kd, key, "x_rp"]] = wu / 1000 / pp
+		if (wp != "") all[kd, key, "x_wpp", ++cnt[kd, key, "x_wpp"]] = wp / pp
+		if (ww != "") all[kd, key, "x_wwp", ++cnt[kd, key, "x_wwp"]] = ww / pp
+	}
 }
 # the median of the runs of a cell, for the columns that are times
 function med(kd, key, c,    m, i, j, t, a) {
@@ -301,7 +323,7 @@ function med(kd, key, c,    m, i, j, t, a) {
 }
 END {
 	p = "patched"; b = "baseline"
-	split("kdump_boot_s walk_us replay_ms b_pp_ms b_run_ms b_span_ms b_win_ms w_pp_ms w_win_ms map_ms", tcols, " ")
+	split("kdump_boot_s walk_us replay_ms b_pp_ms b_run_ms b_span_ms b_win_ms w_pp_ms w_win_ms map_ms x_rr x_rp x_wpb x_wwb x_wpp x_wwp x_bd", tcols, " ")
 	for (x in reps) {
 		split(x, xx, SUBSEP)
 		for (j in tcols)
@@ -322,15 +344,14 @@ END {
 		marg = (wu != "" && m > 1024 && v[p, k0, "walk_us"] != "" && tt > v[p, k0, "total_tables"]) ? \
 			(wu - v[p, k0, "walk_us"]) / (tt - v[p, k0, "total_tables"]) : ""
 		# the bound: the cheaper of one memremap per run of the table pages
-		# and one of as many pages of old RAM
-		bd = min2(ru, sp)
-		rr = (wu != "" && bd > 0) ? wu / 1000 / bd : ""
-		rp = (wu != "" && pp > 0) ? wu / 1000 / pp : ""
+		# and one of as many pages of old RAM; ratios: medians over the
+		# runs of the ratio of each run
+		bd = v[p, k, "x_bd"]; rr = v[p, k, "x_rr"]; rp = v[p, k, "x_rp"]
 		wpp = v[p, k, "w_pp_ms"]; wpu = (wpp != "" && et > 0) ? wpp * 1000 / et : ""
 		out1 = out1 sprintf("| %s | %s | %s / %s | %s | %s; %s | %s / %s (%s) / %s | %s; %s | %s / %s (%s), %s | %s, %s; %s, %s |\n",
-			leaf, hum(m), nz(et), nz(tt), f(wu / 1000, "%.1f"), f(nsp, "%.1f"), f(marg, "%.1f"),
-			f(pp, "%.1f"), f(ru, "%.1f"), nz(v[p, k, "b_runs"]), f(sp, "%.1f"), f(rr, "%.2f"), f(rp, "%.2f"),
-			f(wpp, "%.1f"), f(v[p, k, "w_win_ms"], "%.1f"), nz(v[p, k, "w_win_maps"]), f(wpu, "%.1f"),
+			leaf, hum(m), nz(et), nz(tt), f(wu / 1000, "%.1f"), g3(nsp), g3(marg),
+			g3(pp), g3(ru), nz(v[p, k, "b_runs"]), g3(sp), g3(rr), g3(rp),
+			g3(wpp), g3(v[p, k, "w_win_ms"]), nz(v[p, k, "w_win_maps"]), g3(wpu),
 			nz(v[p, k, "us_walk_ms"]), nz(v[p, k, "us_ns_entry"]), nz(v[p, k, "us_nosimd_walk_ms"]), nz(v[p, k, "us_nosimd_ns_entry"]))
 		ep = v[p, k, "edu_pages"]; al = v[p, k, "attach_pages_line"]; ap = v[p, k, "dbg_attach_pages"]
 		nt = v[p, k, "new_tables"]; kept = v[p, k, "edu_kept"]
@@ -351,10 +372,10 @@ END {
 			say(sprintf("info: scale-bench %s M=%s: attach pages %s of all devices (cap %d: %s); edu charged %s, its new domain holds %s tables after the attach, its old tree %s%s", \
 				leaf, m, ap, cap, ap <= cap ? "within" : "OVER", nz(ep), nz(nt), nz(et), \
 				kept == "yes" ? (ep == nt ? ": equal" : sprintf(": charged %+d", ep - nt)) : " (" kept ")"))
-		if (m >= 1048576 && v[p, k, "w_win_ms"] != "" && bd > 0)
+		if (m >= 1048576 && v[p, k, "x_wwb"] != "")
 			say(sprintf("info: scale-bench %s M=%s: prototype (test module, edu alone): the walker through 2 MiB windows %.1f ms = %.2f x the bound, %.2f x the per-page bound (with a memremap per page as the series: %.1f ms = %.2f x, %.2f x)", \
-				leaf, m, v[p, k, "w_win_ms"], v[p, k, "w_win_ms"] / bd, v[p, k, "w_win_ms"] / pp, \
-				wpp, wpp / bd, wpp / pp))
+				leaf, m, v[p, k, "w_win_ms"], v[p, k, "x_wwb"], v[p, k, "x_wwp"], \
+				wpp, v[p, k, "x_wpb"], v[p, k, "x_wpp"]))
 		if (ratio != "")
 			say(sprintf("info: scale-bench %s M=%s: kdump boot to init patched/baseline %.2f (%.2f s / %.2f s, median of %d / %d runs); the series own: walk %.0f ms + replay %.0f ms = %.0f %% of the baseline boot", \
 				leaf, m, ratio, pb, bb, reps[p, k], reps[b, k], wu / 1000, v[p, k, "replay_ms"], \
