@@ -16,6 +16,7 @@
 #   make bench                walker benchmark (userspace)
 #   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
 #   make boot-bench           kdump boot time, baseline vs patched (QEMU, 5 runs each)
+#   make scale-bench          cost at scale: kdump walk vs bound, M = 1 Ki..16 Mi pages (QEMU)
 
 SHELL := /bin/bash
 SERIES ?= patched
@@ -82,6 +83,11 @@ iova-bench:
 
 boot-bench:
 	tools/testing/vtd-kdump/qemu/boot-bench.sh --runs $(BOOT_BENCH_RUNS) --gate $(BOOT_BENCH_GATE)
+
+# Cost at scale, in the kernel (issue 14): build/scale/{results.md,scale.png}
+.PHONY: scale-bench
+scale-bench:
+	tools/testing/vtd-kdump/qemu/scale-bench.sh
 
 clean:
 	rm -rf build/out build/scenarios out

@@ -129,6 +129,21 @@ build_iova_bench() {
 	echo "$mod/vtdk_iova_bench.ko"
 }
 
+# VTDK_SCALE=1: also build vtdk_scale.ko (tools/testing/vtd-kdump/scale, with
+# the series' kdump_walk.c built in; baseline/patched only) for
+# vtdk.scenario=scale (make scale-bench); print its path.
+build_scale() {
+	local mod=$BUILD/mod/scale-$kind
+	[ "$kind" != debian ] || die "VTDK_SCALE: baseline or patched only"
+	mkdir -p "$mod"
+	cp "$HARNESS/scale/scale.c" "$HARNESS/scale/Kbuild" \
+		"$TOP/drivers/iommu/intel/kdump_walk.c" \
+		"$TOP/drivers/iommu/intel/kdump_walk.h" "$mod/"
+	make -s -C "$(kind_src "$kind")" O="$(kind_out "$kind")" M="$mod" modules >"$mod/build.log" 2>&1 ||
+		{ cat "$mod/build.log" >&2; die "vtdk_scale build failed for $kind"; }
+	echo "$mod/vtdk_scale.ko"
+}
+
 kernel_image() {
 	case "$kind" in
 	debian) echo "/boot/vmlinuz-$DEBIAN_KVER" ;;
@@ -184,6 +199,10 @@ main() {
 	install -m 0644 "$ko" "$work/kdump/lib/vtdk/vtdk_edu.ko"
 	install -m 0644 "$nic_ko" "$work/kdump/lib/vtdk/vtdk_nic.ko"
 	[ "$kind" = debian ] && debian_modules "$work/kdump"
+	# both kernels: the primary maps, the kdump kernel measures
+	if [ "${VTDK_SCALE:-0}" = 1 ]; then
+		install -m 0644 "$(build_scale)" "$work/kdump/lib/vtdk/vtdk_scale.ko"
+	fi
 
 	# kdump initramfs: base + overlay, without kexec's kernel image
 	{ cat "$base"; mkcpio "$work/kdump"; } | gzip -1 >"$work/outer/boot/kdump.img"

@@ -34,7 +34,8 @@
 #   --mem M        guest RAM (default 2G); --crashkernel C (default 256M)
 #   --rate N       W: frames per second (default 200)
 #   --append W     more words for the primary's command line (e.g.
-#                  vtdk.nic_opts=new_buf_ro=1)
+#                  vtdk.nic_opts=new_buf_ro=1; scenario scale:
+#                  vtdk.scale_pages=N vtdk.scale_leaf=4k|2m, see init)
 #
 # Output: build/scenarios/KIND/SCENARIO[-VARIANT]/ with console.log (everything
 # the guest and QEMU printed), primary.log / kdump.log (the console split at
@@ -71,7 +72,7 @@ while [ $# -gt 0 ]; do
 	--crashkernel) crashkernel=$2; shift 2 ;;
 	--rate) rate=$2; shift 2 ;;
 	--append) more_args="$more_args $2"; shift 2 ;;
-	-h | --help) sed -n '4,47p' "$0"; exit 0 ;;
+	-h | --help) sed -n '4,48p' "$0"; exit 0 ;;
 	-*) echo "run-qemu.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -89,6 +90,7 @@ esac
 case "$scen" in
 S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | W | capture) ;;
 iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
+scale) ;;	# S2 with M more pages mapped for edu (scale-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
 [ -n "$timeout_s" ] || { [ "$kind" = debian ] && timeout_s=400 || timeout_s=240; }
