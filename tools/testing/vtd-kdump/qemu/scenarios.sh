@@ -291,8 +291,11 @@ if [ -n "$check" ]; then
 	while read -r ckind cscen key op val; do
 		case "$ckind" in '' | '#'*) continue ;; esac
 		for kind in $kernels; do
+			# KIND of a row: a kind (its base's kernels too), or KIND@BASE
+			base=6.12
+			case "$kind" in *-7.3) base=7.3 ;; esac
 			# shellcheck disable=SC2254
-			case "$(expect_kind "$kind")" in $ckind) ;; *) continue ;; esac
+			case "$(expect_kind "$kind")@$base" in $ckind@* | $ckind) ;; *) continue ;; esac
 			for sv in $(runs_of "$kind"); do
 				name=$(name_of "$sv")
 				# shellcheck disable=SC2254
