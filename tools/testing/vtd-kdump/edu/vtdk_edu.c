@@ -12,6 +12,7 @@
  * mode=stale    (kdump kernel) no driver is bound and the DMA API is never
  *               used: only BAR0 is mapped and edu is told to DMA its buffer to
  *               old_iova, as a device that kept running would (S1, S3).
+ * mode=idle     load only, for the did_scan parameter (below).
  * mode=driver   (kdump kernel) bind edu as a DMA-API driver (this attaches
  *               the device's DMA domain), map a NEW page, make edu DMA to
  *               old_iova again (S2), and then move NEWDMA words through the
@@ -70,7 +71,7 @@
 
 static char *mode = "primary";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "primary | stale | driver");
+MODULE_PARM_DESC(mode, "primary | stale | driver | idle");
 
 static unsigned int dma_bits = EDU_DMA_BITS;
 module_param(dma_bits, uint, 0444);
@@ -771,6 +772,9 @@ static int __init vtdk_init(void)
 
 	if (!strcmp(mode, "stale"))
 		return vtdk_stale();
+	/* nothing but the did_scan parameter (scenarios without edu's DMA) */
+	if (!strcmp(mode, "idle"))
+		return 0;
 	if (strcmp(mode, "primary") && strcmp(mode, "driver"))
 		return -EINVAL;
 	ret = pci_register_driver(&vtdk_driver);
