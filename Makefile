@@ -8,11 +8,15 @@
 #   make kernels              build both (BASE=7.3: on the mainline base)
 #   make debug-kernel         the patched kernel with lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST
 #   make demo                 build the kernels of both bases and run the
-#                             crash-capture scenarios on all four
+#                             crash-capture scenarios on all four, and with
+#                             Debian's own kernel as the primary
+#   make demo-debian-primary  only the latter (Debian 6.12 crashes, the
+#                             patched 6.12 kernel captures)
 #   make test                 every test: userspace, series check, KUnit, QEMU
 #   make series               write the upstream series to out/series/BASE/
 #                             (BASE=6.12, the default, or BASE=7.3)
 #   make series-check         git am onto the base, build each patch, checkpatch
+#   make kunit-run            kunit.py run with drivers/iommu/intel/.kunitconfig
 #   make bench                walker benchmark (userspace)
 #   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
 #   make boot-bench           kdump boot time, baseline vs patched (QEMU, 5 runs each)
@@ -31,7 +35,7 @@ ifneq ($(BASE),6.12)
 KIND := $(KIND)-$(BASE)
 endif
 
-.PHONY: deps tree kernel kernels debug-kernel demo test series series-check bench userspace-test kunit scenarios clean distclean
+.PHONY: deps tree kernel kernels debug-kernel demo demo-debian-primary test series series-check bench userspace-test kunit-run scenarios clean distclean
 
 deps:
 	scripts/deps.sh
@@ -49,10 +53,22 @@ kernels: tree
 debug-kernel: tree
 	scripts/kernel.sh build debug
 
-demo: deps
+demo:
+	scripts/deps.sh debian-kernel
 	$(MAKE) kernels BASE=6.12
 	$(MAKE) kernels BASE=7.3
-	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched baseline-7.3 patched-7.3"
+	tools/testing/vtd-kdump/qemu/scenarios.sh \
+		--kernels "baseline patched baseline-7.3 patched-7.3 debian-primary" \
+		--only debian-primary "$(DEBIAN_PRIMARY_SCENARIOS)" --check
+
+# Debian's own 6.12 kernel as the primary (its config: scalable mode on, DMA
+# lazy), the patched 6.12 kernel as the kdump kernel (issue 10)
+DEBIAN_PRIMARY_SCENARIOS ?= S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl R@sm W@sm
+demo-debian-primary:
+	scripts/deps.sh debian-kernel
+	$(MAKE) kernel
+	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels debian-primary \
+		--scenarios "$(DEBIAN_PRIMARY_SCENARIOS)" --check
 
 test:
 	scripts/test-all.sh
@@ -62,6 +78,9 @@ series: tree
 
 series-check: series
 	scripts/series.sh check
+
+kunit-run: tree
+	scripts/kunit.sh run
 
 userspace-test:
 	$(MAKE) -C tools/testing/vtd-kdump/userspace test

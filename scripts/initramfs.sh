@@ -22,7 +22,7 @@ DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
 HARNESS=$TOP/tools/testing/vtd-kdump
 CACHE=$BUILD/initramfs
 
-usage() { die "usage: $0 baseline|patched|debian OUTFILE"; }
+usage() { die "usage: $0 baseline|patched|debian|debian-primary|... OUTFILE"; }
 
 kind=${1:-}
 outfile=${2:-}
@@ -184,15 +184,22 @@ debian_modules() {
 }
 
 main() {
-	local base ko nic_ko image work
+	local base ko nic_ko image work primary=
 	mkdir -p "$CACHE"
 	base=$(base_cpio)
+	# debian-primary: Debian's kernel crashes, the patched one captures
+	if [ "$kind" = debian-primary ]; then
+		primary=debian
+		kind=patched
+		work=$CACHE/debian-primary
+	else
+		work=$CACHE/$kind
+	fi
 	ko=$(build_module vtdk_edu edu)
 	nic_ko=$(build_module vtdk_nic nic)
 	image=$(kernel_image)
 	[ -f "$image" ] || die "$image missing: build or install the $kind kernel first"
 
-	work=$CACHE/$kind
 	rm -rf "$work"
 	mkdir -p "$work/kdump/lib/vtdk" "$work/kdump/etc/vtdk" "$work/outer/boot"
 	install -m 0755 "$HARNESS/qemu/init" "$work/kdump/init"
@@ -214,6 +221,14 @@ main() {
 		install -D -m 0644 "$bench_ko" "$work/outer/lib/vtdk/vtdk_iova_bench.ko"
 		mkdir -p "$work/outer/etc/vtdk"
 		echo "${VTDK_IOVA_BENCH_ARGS:-}" >"$work/outer/etc/vtdk/iova-bench.args"
+	fi
+	# the primary's own modules, over the kdump kernel's in its initramfs
+	if [ -n "$primary" ]; then
+		kind=$primary
+		mkdir -p "$work/outer/lib/vtdk" "$work/outer/etc/vtdk"
+		install -m 0644 "$(build_module vtdk_edu edu)" "$work/outer/lib/vtdk/vtdk_edu.ko"
+		install -m 0644 "$(build_module vtdk_nic nic)" "$work/outer/lib/vtdk/vtdk_nic.ko"
+		debian_modules "$work/outer"
 	fi
 	mkdir -p "$(dirname "$outfile")"
 	{ cat "$base"; mkcpio "$work/kdump"; mkcpio "$work/outer"; } | gzip -1 >"$outfile.tmp"

@@ -53,9 +53,10 @@
 #   dump_verified   yes | no | n/a (crash/dmesg shows the panic, and the old
 #                   buffer page in the dump matches what the kdump kernel saw)
 #   dump_old_buf    content of the old buffer page in the dump
-#   crash_bt        ok when crash 8.0.6 (Debian 13 root, full mode) shows the
-#                   panic task's backtrace from the sysrq handler into
-#                   crash_kexec; none
+#   crash_bt        ok when crash 8.0.6 (Debian 13 root, not --minimal, with
+#                   --no_kmem_cache for SLUB_TINY) shows the panic in log
+#                   and the panic task's backtrace from the sysrq handler
+#                   into crash_kexec; none
 #                   without that root or for the debian kind
 #   R only: r_load (both disks busy at the panic), r_dump_rc (makedumpfile
 #                   into the ext4), r_fsck (e2fsck -fn exit status of the SATA
@@ -323,7 +324,7 @@ expect_old=${wa[old_buf]:-old}
 if [ $captured = yes ]; then
 	verified=no
 	case "$kind" in
-	debian)
+	debian | debian-primary)
 		# no vmlinux with debug info: dmesg from VMCOREINFO, page from the
 		# dump file itself
 		makedumpfile --dump-dmesg "$dir/vmcore" "$dir/dmesg.txt" >"$dir/dmesg.log" 2>&1
@@ -346,13 +347,16 @@ if [ $captured = yes ]; then
 			[ "$dump_old" = "$expect_old" ] && verified=yes
 		;;
 	esac
-	# crash 8.0.6 (Debian 13 root) in full mode: the panic task's
-	# backtrace must show the sysrq handler calling into crash_kexec
-	if [ "$kind" != debian ] && [ -x "$TRIXIE_ROOT/usr/bin/crash" ]; then
-		printf 'bt\nexit\n' |
-			timeout 120 "$TOP/scripts/trixie-run.sh" crash -s "$vmlinux" "$dir/vmcore" \
+	# crash 8.0.6 (Debian 13 root), not --minimal: the panic task's
+	# backtrace must show the sysrq handler calling into crash_kexec.
+	# --no_kmem_cache: tinyconfig's SLUB_TINY has no kmem_cache fields
+	# crash knows ("invalid structure member offset: kmem_cache_s_num")
+	if [ "${kind%-primary}" != debian ] && [ -x "$TRIXIE_ROOT/usr/bin/crash" ]; then
+		printf 'log\nbt\nexit\n' |
+			timeout 120 "$TOP/scripts/trixie-run.sh" crash -s --no_kmem_cache "$vmlinux" "$dir/vmcore" \
 				>"$dir/crash-bt.out" 2>&1
-		if grep -qE '#[0-9]+ \[[0-9a-f]+\] (__)?crash_kexec ' "$dir/crash-bt.out" &&
+		if grep -qE 'sysrq: Trigger a crash|Kernel panic - not syncing: sysrq' "$dir/crash-bt.out" &&
+			grep -qE '#[0-9]+ \[[0-9a-f]+\] (__)?crash_kexec ' "$dir/crash-bt.out" &&
 			grep -qE '#[0-9]+ \[[0-9a-f]+\] (sysrq_handle_crash|__handle_sysrq) ' "$dir/crash-bt.out"; then
 			put crash_bt ok
 		else

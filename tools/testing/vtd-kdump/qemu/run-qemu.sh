@@ -84,7 +84,7 @@ DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
 
 case "$kind" in
 baseline | patched | debug | fix1 | baseline-7.3 | patched-7.3) ;;
-debian) ;;
+debian | debian-primary) ;;
 *) echo "run-qemu.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
 case "$scen" in
@@ -93,7 +93,7 @@ iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
 scale) ;;	# S2 with M more pages mapped for edu (scale-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
 esac
-[ -n "$timeout_s" ] || { [ "$kind" = debian ] && timeout_s=400 || timeout_s=240; }
+[ -n "$timeout_s" ] || { [ "${kind%-primary}" = debian ] && timeout_s=400 || timeout_s=240; }
 
 name=$scen
 [ "$variant" = legacy ] || name=$scen-${variant//+/-}
@@ -141,7 +141,7 @@ if [ -z "$initramfs" ]; then
 	}
 fi
 case "$kind" in
-debian) kernel=/boot/vmlinuz-$DEBIAN_KVER ;;
+debian | debian-primary) kernel=/boot/vmlinuz-$DEBIAN_KVER ;;
 *) kernel=$BUILD/out/$kind/arch/x86/boot/bzImage ;;
 esac
 [ -f "$kernel" ] || { echo "FAIL: $kind $name: no kernel image $kernel" >&2; exit 1; }

@@ -78,7 +78,7 @@ expect_kind() {
 
 kernel_image() {
 	case "$1" in
-	debian) echo "/boot/vmlinuz-${DEBIAN_KVER:-6.12.107+deb12-amd64}" ;;
+	debian | debian-primary) echo "/boot/vmlinuz-${DEBIAN_KVER:-6.12.107+deb12-amd64}" ;;
 	*) echo "$BUILD/out/$1/arch/x86/boot/bzImage" ;;
 	esac
 }
