@@ -7,7 +7,7 @@
 # crash-capture scenarios.  Each check prints one PASS:/FAIL: line; the last
 # line is "N passed, N failed" and the exit status is non-zero on failure.
 #
-# Environment: QUICK=1 skips the per-patch series build; KUNIT_RUN=1 adds
+# Environment: QUICK=1 skips the per-patch series check; KUNIT_RUN=1 adds
 # kunit.py run (its own kernel build; also make kunit-run);
 # FUZZ_SECONDS (default 60) bounds the fuzz pass.
 # BOOT_BENCH_GATE (default info: the ratio against the 1.05 target is printed,
@@ -19,9 +19,18 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# The mainline (7.3) kernels run this subset of the matrix in CI; make demo
-# runs all of it on both bases.
-MAINLINE_SET="S1 S2 S3a S3b S2@sm S3a@sm S2@fl S3a@fl S2@aw48 R W W@sm S1@id"
+# CI's 90 minutes on 2 cores hold the whole matrix on the patched 6.12
+# kernel and subsets elsewhere; make demo runs all of it on both bases.
+# The baseline skips S3b/S3c outside legacy mode (in every mode 6.12 shows
+# the same one fault there, as make demo's table does); the mainline (7.3)
+# kernels run the scenarios that separate baseline from patched in each
+# table mode, the real drivers, the traffic across every window and the IO
+# rule mode.
+FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh")
+BASELINE_SET=$(for s in $FULL_SET; do
+	case "$s" in S3[bc]@*) ;; *) printf '%s ' "$s" ;; esac
+done)
+MAINLINE_SET="S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl S2@aw48 R W S1@id"
 
 LOG=$BUILD/test-all.log
 mkdir -p "$BUILD"
@@ -106,7 +115,8 @@ count < <({
 		[ "${KUNIT_RUN:-0}" = 1 ] && suite "kunit run" "$TOP/scripts/kunit.sh" run
 		suite "qemu scenarios" "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh" \
 			--kernels "baseline patched debug fix1 baseline-7.3 patched-7.3" \
-			--only debug "${DEBUG_SCENARIOS:-S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl R W}" \
+			--only baseline "$BASELINE_SET" \
+			--only debug "${DEBUG_SCENARIOS:-S1 S2 S3a S2@sm S3a@fl R W}" \
 			--only fix1 "S2@sm S2@fl" \
 			--only baseline-7.3 "${MAINLINE_SCENARIOS:-$MAINLINE_SET}" \
 			--only patched-7.3 "${MAINLINE_SCENARIOS:-$MAINLINE_SET}" \

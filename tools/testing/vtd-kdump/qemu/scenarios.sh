@@ -92,6 +92,32 @@ name_of() {			# S2@sm -> S2-sm
 mkdir -p "$RES"
 harness_fail=0
 t_all=$(date +%s)
+# One run of run-qemu.sh.  A run that hangs (no poweroff before the
+# timeout; under TCG on a loaded 2-core host the guest's clock can stall,
+# "sched: DL replenish lagged too much") is run once more: the first hang
+# is printed as a RETRY: line with its last console line and kept in
+# NAME.hang/, the second run's verdict is the one that counts.  Hangs that
+# come back fail as before.
+retries=0
+run_once() {
+	local kind=$1 s=$2 v=$3 initrd=$4 out rc dir
+	out=$("$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
+		--variant "$v" "$kind" "$s")
+	rc=$?
+	if [ $rc != 0 ] && grep -q '^FAIL: .*: HANG in the ' <<<"$out"; then
+		dir=$RES/$kind/$(name_of "$s@$v")
+		rm -rf "$dir.hang"
+		[ -d "$dir" ] && mv "$dir" "$dir.hang"
+		sed 's/^FAIL: /RETRY: /' <<<"$out"
+		retries=$((retries + 1))
+		"$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
+			--variant "$v" "$kind" "$s"
+		return
+	fi
+	printf '%s\n' "$out"
+	return $rc
+}
+
 if [ $run = 1 ]; then
 	for kind in $kernels; do
 		img=$(kernel_image "$kind")
@@ -109,12 +135,12 @@ if [ $run = 1 ]; then
 			s=${sv%%@*}
 			v=legacy
 			[[ "$sv" == *@* ]] && v=${sv#*@}
-			"$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
-				--variant "$v" "$kind" "$s"
+			run_once "$kind" "$s" "$v" "$initrd"
 		done
 	done
 fi
 t_all=$(($(date +%s) - t_all))
+[ "$retries" = 0 ] || echo "NOTE: $retries scenario run(s) hung once and were run again (RETRY: lines above)"
 
 # ---- table ----
 cols=(scenario kernel status dmar_faults landed kdump_mem_written dump kdump_boot_s quarantine new_iova summary new_dma sata_io splats wall_s)
