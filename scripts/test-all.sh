@@ -22,13 +22,15 @@ set -uo pipefail
 # CI's 90 minutes on 2 cores hold the whole matrix on the patched 6.12
 # kernel and subsets elsewhere; make demo runs all of it on both bases.
 # The baseline skips S3b/S3c outside legacy mode (in every mode 6.12 shows
-# the same one fault there, as make demo's table does); the mainline (7.3)
-# kernels run the scenarios that separate baseline from patched in each
-# table mode, the real drivers, the traffic across every window and the IO
-# rule mode.
+# the same one fault there, as make demo's table does) and W-skew (6.12's
+# fault handler prints the page-table walk of every fault while the NIC
+# retries at 200 frames/s: the kdump kernel hung there in 3 of 3 runs in
+# the CI sequence, 0 of 2 alone).  The mainline (7.3) kernels run the
+# scenarios that separate baseline from patched in each table mode, the
+# real drivers, the traffic across every window and the IO rule mode.
 FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh")
 BASELINE_SET=$(for s in $FULL_SET; do
-	case "$s" in S3[bc]@*) ;; *) printf '%s ' "$s" ;; esac
+	case "$s" in S3[bc]@* | W@skew) ;; *) printf '%s ' "$s" ;; esac
 done)
 MAINLINE_SET="S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl S2@aw48 R W S1@id"
 
