@@ -373,7 +373,7 @@ END {
 				leaf, m, ap, cap, ap <= cap ? "within" : "OVER", nz(ep), nz(nt), nz(et), \
 				kept == "yes" ? (ep == nt ? ": equal" : sprintf(": charged %+d", ep - nt)) : " (" kept ")"))
 		if (m >= 1048576 && v[p, k, "x_wwb"] != "")
-			say(sprintf("info: scale-bench %s M=%s: prototype (test module, edu alone): the walker through 2 MiB windows %.1f ms = %.2f x the bound, %.2f x the per-page bound (with a memremap per page as the series: %.1f ms = %.2f x, %.2f x)", \
+			say(sprintf("info: scale-bench %s M=%s: test module, edu alone: the walker through 2 MiB windows (as kdump_copy.c) %.1f ms = %.2f x the bound, %.2f x the per-page bound (with a memremap per page, as before issue 14: %.1f ms = %.2f x, %.2f x)", \
 				leaf, m, v[p, k, "w_win_ms"], v[p, k, "x_wwb"], v[p, k, "x_wwp"], \
 				wpp, v[p, k, "x_wpb"], v[p, k, "x_wpp"]))
 		if (ratio != "")

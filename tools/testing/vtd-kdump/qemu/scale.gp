@@ -14,8 +14,8 @@ set xlabel "old page-table pages of edu read (debugfs tables=); 2 MiB leaves: 4 
 set ylabel 'ms'
 plot dat index 0 using 2:3 with linespoints lw 2 pt 7 lc 1 title 'series: walk+validate at boot, summary line (all devices)', \
      dat index 1 using 2:3 with points pt 6 ps 2 lc 1 title '  the same, 2 MiB leaves', \
-     dat index 0 using 2:4 with linespoints lw 2 pt 5 lc 2 title 'test module: the walker, memremap per page (as the series)', \
-     dat index 0 using 2:5 with linespoints lw 2 pt 9 lc 3 title 'test module: the walker through 2 MiB windows (proposed)', \
+     dat index 0 using 2:4 with linespoints lw 2 pt 5 lc 2 title 'test module: the walker, memremap per page (before issue 14)', \
+     dat index 0 using 2:5 with linespoints lw 2 pt 9 lc 3 title 'test module: the walker through 2 MiB windows (as kdump_copy.c)', \
      dat index 0 using 2:6 with linespoints lw 2 dt 2 pt 4 lc 4 title 'bound: memremap + read every byte, per page', \
      dat index 0 using 2:7 with linespoints lw 2 dt 2 pt 8 lc 7 title 'bound: memremap + read, per physical run of the pages', \
      dat index 0 using 2:8 with linespoints lw 1 dt 3 pt 10 lc 8 title 'bound: one memremap of as much old RAM', \
