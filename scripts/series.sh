@@ -218,7 +218,7 @@ check() {
 		fi
 	done
 	maintainers_cover_new_files || fails=$((fails + 1))
-	if [ "$(git -C "$LINUX" rev-parse HEAD^{tree})" = "$(git -C "$LINUX" rev-parse series^{tree})" ]; then
+	if [ "$(git -C "$LINUX" rev-parse 'HEAD^{tree}')" = "$(git -C "$LINUX" rev-parse 'series^{tree}')" ]; then
 		echo "PASS: series: git am of out/series reproduces the build tree"
 	else
 		echo "FAIL: series: git am of out/series differs from the build tree"
