@@ -24,8 +24,8 @@ set -uo pipefail
 # The baseline skips S3b/S3c outside legacy mode (in every mode 6.12 shows
 # the same one fault there, as make demo's table does) and W-skew (6.12's
 # fault handler prints the page-table walk of every fault while the NIC
-# retries at 200 frames/s: the kdump kernel hung there in 3 of 3 runs in
-# the CI sequence, 0 of 2 alone).  The mainline (7.3) kernels run the
+# retries at 200 frames/s: the kdump kernel hung there in 5 of 7 runs,
+# 3 of them in the CI sequence).  The mainline (7.3) kernels run the
 # scenarios that separate baseline from patched in each table mode, the
 # real drivers, the traffic across every window and the IO rule mode.
 FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh")
