@@ -162,7 +162,8 @@ check() {
 	local patched=patched
 	[ "$BASE" = 6.12 ] || patched=patched-$BASE
 	[ -f "$OUT/$patched/.config" ] || die "build the $patched kernel first (its .config is reused)"
-	local fails=0 p n=0 start name target
+	local fails=0 p n=0 start name target=
+	[ "${SERIES_FULL:-0}" = 1 ] && target=bzImage
 	checkout_rev base
 	git -C "$LINUX" checkout -q -B series-check base
 	mkdir -p "$CHECK_OUT"
@@ -197,8 +198,6 @@ check() {
 		fi
 		start=$(date +%s)
 		make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
-		target=
-		[ "${SERIES_FULL:-0}" = 1 ] && target=bzImage
 		if make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 \
 			drivers/iommu/intel/ >"$CHECK_OUT/build-$n.log" 2>&1 &&
 			{ [ -z "$target" ] || make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" \

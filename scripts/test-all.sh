@@ -29,6 +29,7 @@ set -uo pipefail
 # scenarios that separate baseline from patched in each table mode, the
 # real drivers, the traffic across every window and the IO rule mode.
 FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/scenarios.sh")
+[ -n "$FULL_SET" ] || die "no FULL=\"...\" line in tools/testing/vtd-kdump/qemu/scenarios.sh"
 BASELINE_SET=$(for s in $FULL_SET; do
 	case "$s" in S3[bc]@* | W@skew) ;; *) printf '%s ' "$s" ;; esac
 done)

@@ -99,10 +99,10 @@ t_all=$(date +%s)
 # NAME.hang/, the second run's verdict is the one that counts.  Hangs that
 # come back fail as before.
 retries=0
-run_once() {
-	local kind=$1 s=$2 v=$3 initrd=$4 out rc dir
-	out=$("$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
-		--variant "$v" "$kind" "$s")
+run_scenario() {
+	local kind=$1 s=$2 v=$3 initrd=$4 out rc dir args
+	args=("${timeout_opt[@]}" --initramfs "$initrd" --variant "$v" "$kind" "$s")
+	out=$("$HERE/run-qemu.sh" "${args[@]}")
 	rc=$?
 	if [ $rc != 0 ] && grep -q '^FAIL: .*: HANG in the ' <<<"$out"; then
 		dir=$RES/$kind/$(name_of "$s@$v")
@@ -110,8 +110,7 @@ run_once() {
 		[ -d "$dir" ] && mv "$dir" "$dir.hang"
 		sed 's/^FAIL: /RETRY: /' <<<"$out"
 		retries=$((retries + 1))
-		"$HERE/run-qemu.sh" "${timeout_opt[@]}" --initramfs "$initrd" \
-			--variant "$v" "$kind" "$s"
+		"$HERE/run-qemu.sh" "${args[@]}"
 		return
 	fi
 	printf '%s\n' "$out"
@@ -135,7 +134,7 @@ if [ $run = 1 ]; then
 			s=${sv%%@*}
 			v=legacy
 			[[ "$sv" == *@* ]] && v=${sv#*@}
-			run_once "$kind" "$s" "$v" "$initrd"
+			run_scenario "$kind" "$s" "$v" "$initrd"
 		done
 	done
 fi
