@@ -96,6 +96,7 @@ userspace() {
 
 count < <({
 	step "deps" "$TOP/scripts/deps.sh"
+	suite "Debian 13 root" "$TOP/scripts/trixie-run-test.sh"
 	suite "userspace tests" userspace
 	step "fuzz (bounded)" make -s -C "$TOP/tools/testing/vtd-kdump/userspace" fuzz-short \
 		FUZZ_SECONDS="${FUZZ_SECONDS:-60}"

@@ -236,5 +236,11 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 fi
 w=
 [ "$scen" = W ] && w=" w: sent=${w_sent:-?} consumed=${w_consumed:-?} old=${w_landed_old:-?} new=${w_landed_new:-?} lost=${w_lost:-?} dropped=${w_dropped:-?} post_attach=${w_post_attach_old:-?}/${w_post_attach_new:-?}/${w_post_attach_lost:-?}/${w_post_attach_dropped:-?}"
-echo "done: $kind $name in ${wall}s: status=$status kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats$w"
+why=
+if [ "$status" = no-primary ]; then
+	# QEMU may not have started at all: say what it printed last
+	last=$(tr -d '\r' <"$dir/console.log" | grep -v '^ *$' | tail -n 1 | cut -c1-160)
+	why=" (last console line: ${last:-none})"
+fi
+echo "done: $kind $name in ${wall}s: status=$status$why kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats$w"
 exit 0
