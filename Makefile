@@ -3,16 +3,24 @@
 # vtd-kdump: top-level driver for the build, the harness and the tests.
 #
 #   make deps                 install what the build and tests need (Debian 12)
-#   make kernel               build the patched kernel (SERIES=none: baseline)
-#   make kernels              build both
+#   make kernel               build the patched kernel (SERIES=none: baseline;
+#                             BASE=7.3: on the mainline base)
+#   make kernels              build both (BASE=7.3: on the mainline base)
 #   make debug-kernel         the patched kernel with lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST
-#   make demo                 build both kernels and run the crash-capture scenarios
+#   make demo                 build the kernels of both bases and run the
+#                             crash-capture scenarios on all four, and with
+#                             Debian's own kernel as the primary
+#   make demo-debian-primary  only the latter (Debian 6.12 crashes, the
+#                             patched 6.12 kernel captures)
 #   make test                 every test: userspace, series check, KUnit, QEMU
-#   make series               write the upstream series to out/series/
+#   make series               write the upstream series to out/series/BASE/
+#                             (BASE=6.12, the default, or BASE=7.3)
 #   make series-check         git am onto the base, build each patch, checkpatch
+#   make kunit-run            kunit.py run with drivers/iommu/intel/.kunitconfig
 #   make bench                walker benchmark (userspace)
 #   make iova-bench           IOVA map/unmap cost in a seeded domain (QEMU, patched)
 #   make boot-bench           kdump boot time, baseline vs patched (QEMU, 5 runs each)
+#   make scale-bench          cost at scale: kdump walk vs bound, M = 1 Ki..16 Mi pages (QEMU)
 #   make deb                  the patched and the baseline 6.12 kernel as Debian
 #                             packages (make bindeb-pkg, Debian 13's config reduced
 #                             with localmodconfig) in build/debian/out/
@@ -22,32 +30,51 @@
 
 SHELL := /bin/bash
 SERIES ?= patched
+BASE ?= 6.12
+export BASE
 ifeq ($(SERIES),none)
 KIND := baseline
 else
 KIND := patched
 endif
+ifneq ($(BASE),6.12)
+KIND := $(KIND)-$(BASE)
+endif
 
-.PHONY: deps tree kernel kernels debug-kernel demo test series series-check bench userspace-test kunit scenarios clean distclean
+.PHONY: deps tree kernel kernels debug-kernel demo demo-debian-primary test series series-check bench userspace-test kunit-run scenarios clean distclean
 
 deps:
 	scripts/deps.sh
 
 tree:
-	scripts/kernel.sh tree
+	scripts/kernel.sh tree $(BASE)
 
 kernel: tree
 	scripts/kernel.sh build $(KIND)
 
 kernels: tree
-	scripts/kernel.sh build baseline
-	scripts/kernel.sh build patched
+	scripts/kernel.sh build $(patsubst patched%,baseline%,$(KIND))
+	scripts/kernel.sh build $(patsubst baseline%,patched%,$(KIND))
 
 debug-kernel: tree
 	scripts/kernel.sh build debug
 
-demo: deps kernels
-	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels "baseline patched"
+demo:
+	scripts/deps.sh debian-kernel
+	$(MAKE) kernels BASE=6.12
+	$(MAKE) kernels BASE=7.3
+	tools/testing/vtd-kdump/qemu/scenarios.sh \
+		--kernels "baseline patched baseline-7.3 patched-7.3 debian-primary" \
+		--only debian-primary "$(DEBIAN_PRIMARY_SCENARIOS)" --check
+
+# Debian's own 6.12 kernel as the primary (its config: scalable mode on, DMA
+# lazy), the patched 6.12 kernel as the kdump kernel (issue 10)
+DEBIAN_PRIMARY_SCENARIOS ?= S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl R@sm W@sm
+demo-debian-primary:
+	scripts/deps.sh debian-kernel
+	$(MAKE) kernel
+	tools/testing/vtd-kdump/qemu/scenarios.sh --kernels debian-primary \
+		--scenarios "$(DEBIAN_PRIMARY_SCENARIOS)" --check
 
 test:
 	scripts/test-all.sh
@@ -55,8 +82,12 @@ test:
 series: tree
 	scripts/series.sh generate
 
+# every patch linked too (CI, in make test, links the last one only)
 series-check: series
-	scripts/series.sh check
+	SERIES_FULL=1 scripts/series.sh check
+
+kunit-run: tree
+	scripts/kunit.sh run
 
 userspace-test:
 	$(MAKE) -C tools/testing/vtd-kdump/userspace test
@@ -78,6 +109,11 @@ iova-bench:
 
 boot-bench:
 	tools/testing/vtd-kdump/qemu/boot-bench.sh --runs $(BOOT_BENCH_RUNS) --gate $(BOOT_BENCH_GATE)
+
+# Cost at scale, in the kernel (issue 14): build/scale/{results.md,scale.png}
+.PHONY: scale-bench
+scale-bench:
+	tools/testing/vtd-kdump/qemu/scale-bench.sh
 
 # The Debian user's path (issue 13): tools/testing/vtd-kdump/debian/README.md
 .PHONY: deb demo-debian

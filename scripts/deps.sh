@@ -24,6 +24,14 @@ PACKAGES=(
 	debhelper e2fsprogs
 )
 
+# deps.sh debian-kernel: also Debian's own 6.12 kernel and its headers, the
+# primary of the debian-primary kind and the debian column (make demo; about
+# 7 min with its initramfs, so not in make test)
+DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
+if [ "${1:-}" = debian-kernel ]; then
+	PACKAGES+=("linux-image-$DEBIAN_KVER-unsigned" "linux-headers-$DEBIAN_KVER")
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

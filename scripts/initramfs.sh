@@ -22,7 +22,7 @@ DEBIAN_KVER=${DEBIAN_KVER:-6.12.107+deb12-amd64}
 HARNESS=$TOP/tools/testing/vtd-kdump
 CACHE=$BUILD/initramfs
 
-usage() { die "usage: $0 baseline|patched|debian OUTFILE"; }
+usage() { die "usage: $0 baseline|patched|debian|debian-primary|... OUTFILE"; }
 
 kind=${1:-}
 outfile=${2:-}
@@ -33,24 +33,45 @@ mkcpio() {
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0)
 }
 
-copy_bin() {		# copy_bin ROOT FILE DEST: FILE and the libraries ldd lists
-	local root=$1 file=$2 dest=$3 lib
-	install -D -m 0755 "$file" "$root$dest"
-	for lib in $(ldd "$file" | grep -o '/[^ ]*'); do
-		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+# copy_bin ROOT FILE DEST [SYSROOT]: FILE (a path inside SYSROOT, default
+# the host) and the libraries ldd lists there, into the initramfs ROOT
+copy_bin() {
+	local root=$1 file=$2 dest=$3 sys=${4:-} lib libs
+	install -D -m 0755 "$sys$file" "$root$dest"
+	if [ -n "$sys" ]; then
+		libs=$(chroot "$sys" ldd "$file" | grep -o '/[^ ]*')
+	else
+		libs=$(ldd "$file" | grep -o '/[^ ]*')
+	fi
+	for lib in $libs; do
+		[ -e "$root$lib" ] && continue
+		if [ -n "$sys" ]; then
+			install -D -m 0755 "$sys$(chroot "$sys" readlink -f "$lib")" "$root$lib"
+		else
+			install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+		fi
 	done
 }
 
 # The part that depends on no kernel: busybox, kexec, makedumpfile, libraries.
+# kexec-tools and makedumpfile come from the Debian 13 root when it has them
+# (makedumpfile 1.7.2 of Debian 12 predates 6.10's page types: -d 31 then
+# drops slab pages and crash cannot read the tasks), else from the host.
 base_cpio() {
-	local base=$CACHE/base.cpio root bb kexec mdf stamp
+	local base=$CACHE/base.cpio root bb kexec mdf stamp sys=
 	bb=$(command -v busybox) || die "busybox missing: apt-get install busybox-static"
-	kexec=$(command -v kexec || echo /sbin/kexec)
-	mdf=$(command -v makedumpfile) || die "makedumpfile missing: apt-get install makedumpfile"
-	[ -x "$kexec" ] || die "kexec missing: apt-get install kexec-tools"
+	if [ -x "$TRIXIE_ROOT/usr/sbin/kexec" ] && [ -x "$TRIXIE_ROOT/usr/bin/makedumpfile" ]; then
+		sys=$TRIXIE_ROOT
+		kexec=/usr/sbin/kexec
+		mdf=/usr/bin/makedumpfile
+	else
+		kexec=$(command -v kexec || echo /sbin/kexec)
+		mdf=$(command -v makedumpfile) || die "makedumpfile missing: apt-get install makedumpfile"
+	fi
+	[ -x "$sys$kexec" ] || die "kexec missing: apt-get install kexec-tools"
 	file -L "$bb" 2>/dev/null | grep -q 'statically linked' ||
 		ldd "$bb" 2>&1 | grep -q 'not a dynamic' || die "$bb is not static: apt-get install busybox-static"
-	stamp=$(stat -L -c '%n %s %Y' "$bb" "$kexec" "$mdf" "$0" | md5sum | cut -d' ' -f1)
+	stamp=$(stat -L -c '%n %s %Y' "$bb" "$sys$kexec" "$sys$mdf" "$0" | md5sum | cut -d' ' -f1)
 	if [ -f "$base" ] && [ "$(cat "$base.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "$base"
 		return
@@ -63,8 +84,8 @@ base_cpio() {
 	for app in $("$bb" --list-full); do
 		[ -e "$root/$app" ] || ln -s /bin/busybox "$root/$app"
 	done
-	copy_bin "$root" "$kexec" /sbin/kexec
-	copy_bin "$root" "$mdf" /usr/bin/makedumpfile
+	copy_bin "$root" "$kexec" /sbin/kexec "$sys"
+	copy_bin "$root" "$mdf" /usr/bin/makedumpfile "$sys"
 	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null || true
 	mkcpio "$root" >"$base.tmp"
 	mv "$base.tmp" "$base"
@@ -108,6 +129,21 @@ build_iova_bench() {
 	echo "$mod/vtdk_iova_bench.ko"
 }
 
+# VTDK_SCALE=1: also build vtdk_scale.ko (tools/testing/vtd-kdump/scale, with
+# the series' kdump_walk.c built in; baseline/patched only) for
+# vtdk.scenario=scale (make scale-bench); print its path.
+build_scale() {
+	local mod=$BUILD/mod/scale-$kind
+	[ "$kind" != debian ] || die "VTDK_SCALE: baseline or patched only"
+	mkdir -p "$mod"
+	cp "$HARNESS/scale/scale.c" "$HARNESS/scale/Kbuild" \
+		"$TOP/drivers/iommu/intel/kdump_walk.c" \
+		"$TOP/drivers/iommu/intel/kdump_walk.h" "$mod/"
+	make -s -C "$(kind_src "$kind")" O="$(kind_out "$kind")" M="$mod" modules >"$mod/build.log" 2>&1 ||
+		{ cat "$mod/build.log" >&2; die "vtdk_scale build failed for $kind"; }
+	echo "$mod/vtdk_scale.ko"
+}
+
 kernel_image() {
 	case "$kind" in
 	debian) echo "/boot/vmlinuz-$DEBIAN_KVER" ;;
@@ -148,21 +184,32 @@ debian_modules() {
 }
 
 main() {
-	local base ko nic_ko image work
+	local base ko nic_ko image work primary=
 	mkdir -p "$CACHE"
 	base=$(base_cpio)
+	# debian-primary: Debian's kernel crashes, the patched one captures
+	if [ "$kind" = debian-primary ]; then
+		primary=debian
+		kind=patched
+		work=$CACHE/debian-primary
+	else
+		work=$CACHE/$kind
+	fi
 	ko=$(build_module vtdk_edu edu)
 	nic_ko=$(build_module vtdk_nic nic)
 	image=$(kernel_image)
 	[ -f "$image" ] || die "$image missing: build or install the $kind kernel first"
 
-	work=$CACHE/$kind
 	rm -rf "$work"
 	mkdir -p "$work/kdump/lib/vtdk" "$work/kdump/etc/vtdk" "$work/outer/boot"
 	install -m 0755 "$HARNESS/qemu/init" "$work/kdump/init"
 	install -m 0644 "$ko" "$work/kdump/lib/vtdk/vtdk_edu.ko"
 	install -m 0644 "$nic_ko" "$work/kdump/lib/vtdk/vtdk_nic.ko"
 	[ "$kind" = debian ] && debian_modules "$work/kdump"
+	# both kernels: the primary maps, the kdump kernel measures
+	if [ "${VTDK_SCALE:-0}" = 1 ]; then
+		install -m 0644 "$(build_scale)" "$work/kdump/lib/vtdk/vtdk_scale.ko"
+	fi
 
 	# kdump initramfs: base + overlay, without kexec's kernel image
 	{ cat "$base"; mkcpio "$work/kdump"; } | gzip -1 >"$work/outer/boot/kdump.img"
@@ -174,6 +221,14 @@ main() {
 		install -D -m 0644 "$bench_ko" "$work/outer/lib/vtdk/vtdk_iova_bench.ko"
 		mkdir -p "$work/outer/etc/vtdk"
 		echo "${VTDK_IOVA_BENCH_ARGS:-}" >"$work/outer/etc/vtdk/iova-bench.args"
+	fi
+	# the primary's own modules, over the kdump kernel's in its initramfs
+	if [ -n "$primary" ]; then
+		kind=$primary
+		mkdir -p "$work/outer/lib/vtdk" "$work/outer/etc/vtdk"
+		install -m 0644 "$(build_module vtdk_edu edu)" "$work/outer/lib/vtdk/vtdk_edu.ko"
+		install -m 0644 "$(build_module vtdk_nic nic)" "$work/outer/lib/vtdk/vtdk_nic.ko"
+		debian_modules "$work/outer"
 	fi
 	mkdir -p "$(dirname "$outfile")"
 	{ cat "$base"; mkcpio "$work/kdump"; mkcpio "$work/outer"; } | gzip -1 >"$outfile.tmp"

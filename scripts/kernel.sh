@@ -173,10 +173,12 @@ configure() {
 	src=$(kind_src "$kind")
 	out=$(kind_out "$kind")
 	mkdir -p "$out"
-	local frag=$TOP/config/vtd-kdump.config sum extra=
+	local frag=$TOP/config/vtd-kdump.config sum extra
+	# the base's own fragment, then the kind's
+	extra=$TOP/config/vtd-kdump-$(base_of_kind "$kind").config
 	case "${kind%-7.3}" in
-	patched) extra=$TOP/config/vtd-kdump-series.config ;;
-	debug) extra="$TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
+	patched) extra="$extra $TOP/config/vtd-kdump-series.config" ;;
+	debug) extra="$extra $TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
 	esac
 	sum=$(cat "$frag" $extra "$src/drivers/iommu/intel/Kconfig" | md5sum | cut -d' ' -f1)
 	if [ -f "$out/.config" ] && [ "$(cat "$out/.config-stamp" 2>/dev/null)" = "$sum" ]; then

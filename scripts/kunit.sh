@@ -3,10 +3,12 @@
 #
 # KUnit tests of the series.
 #
-#   scripts/kunit.sh boot   boot the patched kernel (tests built in) under
-#                           QEMU and parse its KTAP output with kunit.py parse
+#   scripts/kunit.sh boot [KIND]  boot a patched kernel (default patched; or
+#                           patched-7.3) with its built-in tests under QEMU and
+#                           parse its KTAP output with kunit.py parse
 #   scripts/kunit.sh run    tools/testing/kunit/kunit.py run --arch=x86_64 with
-#                           drivers/iommu/intel/.kunitconfig (its own build)
+#                           drivers/iommu/intel/.kunitconfig (its own build) in
+#                           the tree of BASE (default 6.12)
 # Prints one PASS:/FAIL: line per test case.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -29,16 +31,18 @@ report() {
 }
 
 boot() {
-	local img=$OUT/patched/arch/x86/boot/bzImage
-	[ -f "$img" ] || die "no patched kernel: make kernel"
-	log "booting the patched kernel for its built-in KUnit tests"
+	local kind=${1:-patched} img label=boot
+	img=$(kind_out "$kind")/arch/x86/boot/bzImage
+	[ "$kind" = patched ] || label="boot $kind"
+	[ -f "$img" ] || die "no $kind kernel: scripts/kernel.sh build $kind"
+	log "booting the $kind kernel for its built-in KUnit tests"
 	timeout 600 qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg \
 		-m 1G -smp 1 -device intel-iommu,intremap=on -nographic -no-reboot \
-		-kernel "$img" -append "console=ttyS0 intel_iommu=on panic=-1 kunit.filter_glob=intel-iommu-kdump*" \
-		>"$LOGDIR/boot-console.log" 2>&1 || true
-	python3 "$LINUX/tools/testing/kunit/kunit.py" parse "$LOGDIR/boot-console.log" \
-		>"$LOGDIR/boot-parsed.log" 2>&1 || true
-	report "$LOGDIR/boot-parsed.log" boot
+		-kernel "$img" -append "console=ttyS0 intel_iommu=on panic=-1 no_timer_check kunit.filter_glob=intel-iommu-kdump*" \
+		>"$LOGDIR/boot-$kind-console.log" 2>&1 || true
+	python3 "$(kind_src "$kind")/tools/testing/kunit/kunit.py" parse "$LOGDIR/boot-$kind-console.log" \
+		>"$LOGDIR/boot-$kind-parsed.log" 2>&1 || true
+	report "$LOGDIR/boot-$kind-parsed.log" "$label"
 }
 
 run() {
@@ -51,7 +55,7 @@ run() {
 }
 
 case "${1:-}" in
-boot) boot ;;
+boot) boot "${2:-patched}" ;;
 run) run ;;
-*) die "usage: $0 boot | run" ;;
+*) die "usage: $0 boot [KIND] | run" ;;
 esac

@@ -60,14 +60,17 @@ log() {
 }
 
 # The git revision of build/linux a kernel kind (patched, debug: patched
-# with lock debugging, or baseline) is built from.  Both kinds build from the one tree, checked out in turn, into
+# with lock debugging, baseline, or fix1: the base with the series' first
+# patch, the standalone fix, only) is built from.  Both kinds build from the one tree, checked out in turn, into
 # folders at the same depth: the compiler sees the same paths, so ccache
 # serves the second kind from the first one's objects.
 kind_rev() {
 	case "${1%-7.3}" in
 	patched | debug) echo series ;;
 	baseline) echo base ;;
-	*) die "unknown kernel kind '$1' (patched, debug or baseline, optionally -7.3)" ;;
+	# the base with patch 1 only: the standalone fix for stable
+	fix1) git -C "$(linux_of_base "$(base_of_kind "$1")")" rev-list --reverse base..series | head -n 1 ;;
+	*) die "unknown kernel kind '$1' (patched, debug, baseline or fix1, optionally -7.3)" ;;
 	esac
 }
 

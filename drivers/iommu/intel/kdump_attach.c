@@ -451,8 +451,8 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	}
 	/*
 	 * The page sizes, the aperture and the page table of the domain as
-	 * they are once it is attached to this IOMMU (a 6.12 default domain
-	 * learns its superpage sizes only at attach: the helper takes them
+	 * they are once it is attached to this IOMMU (where a default domain
+	 * learns its superpage sizes only at attach, the helper takes them
 	 * now, so that old 2 MiB and 1 GiB leaves are replayed as such).
 	 */
 	intel_iommu_kdump_domain_pgtable(domain, info->iommu, &d.pt);

@@ -21,6 +21,7 @@
 #include <linux/ioport.h>
 #include <linux/ktime.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -257,7 +258,8 @@ static unsigned int vtd_kdump_ranges_complement(const struct vtd_kdump_range *r,
  * Without the crashed kernel's memory map (no ELF core header, or one that
  * cannot be read), every address that is not the kdump kernel's RAM stands
  * in for old RAM: each check that needs only the kdump kernel's own memory
- * still holds (no table and no leaf inside it), where 6.12 checks nothing.
+ * still holds (no table and no leaf inside it), where a plain copy checks
+ * nothing.
  */
 static int vtd_kdump_old_ram_unknown(const struct vtd_kdump_ram_list *kdump,
 				     struct vtd_kdump_ram_list *old)
@@ -318,13 +320,97 @@ err:
 	return ret;
 }
 
+/*
+ * Old memory is read through a few read-only windows of 2 MiB.  A
+ * memremap() of memory this kernel does not own is an ioremap: a vmap
+ * area, page-table updates, a memtype reservation, and a TLB flush when it
+ * goes; per 4 KiB table page that costs more than reading the page.  The
+ * table pages of one tree mostly lie next to each other, so a window that
+ * is still mapped serves the next pages.  A window is used only when all
+ * of it is old RAM (never memory of this kernel); else, or when every
+ * window is in use (the walker holds one view per table level, root and
+ * context tables included), the page alone is mapped and unmapped as
+ * before.
+ */
+#define VTD_KDUMP_WIN_SIZE	SZ_2M
+#define VTD_KDUMP_WINS		8
+
+struct vtd_kdump_win {
+	u64 base;
+	u64 size;
+	void *va;
+	unsigned int refs;
+	u64 stamp;		/* last use, for the choice of a window to reuse */
+};
+
+struct vtd_kdump_wins {
+	struct vtd_kdump_win w[VTD_KDUMP_WINS];
+	u64 clock;
+};
+
+/* A window that may take a new mapping: an unused one, else the oldest idle */
+static struct vtd_kdump_win *vtd_kdump_win_victim(struct vtd_kdump_wins *ws)
+{
+	struct vtd_kdump_win *w, *victim = NULL;
+	unsigned int i;
+
+	for (i = 0; i < VTD_KDUMP_WINS; i++) {
+		w = &ws->w[i];
+		if (w->refs)
+			continue;
+		if (!w->va)
+			return w;
+		if (!victim || w->stamp < victim->stamp)
+			victim = w;
+	}
+	return victim;
+}
+
 static const void *vtd_kdump_map_old(void *ctx, u64 phys)
 {
-	return memremap(phys, VTD_PAGE_SIZE, MEMREMAP_WB);
+	struct vtd_kdump_wins *ws = ctx;
+	u64 base = ALIGN_DOWN(phys, VTD_KDUMP_WIN_SIZE);
+	struct vtd_kdump_win *w;
+	unsigned int i;
+
+	for (i = 0; i < VTD_KDUMP_WINS; i++) {
+		w = &ws->w[i];
+		if (w->va && phys - w->base < w->size) {
+			w->refs++;
+			w->stamp = ++ws->clock;
+			return w->va + (phys - w->base);
+		}
+	}
+	w = vtd_kdump_win_victim(ws);
+	if (!w || !vtd_kdump_memmap ||
+	    vtd_kdump_classify(vtd_kdump_memmap, base, VTD_KDUMP_WIN_SIZE) !=
+	    VTD_KDUMP_MEM_OLD_RAM)
+		return memremap(phys, VTD_PAGE_SIZE, MEMREMAP_WB);
+	if (w->va)
+		memunmap(w->va);
+	w->va = memremap(base, VTD_KDUMP_WIN_SIZE, MEMREMAP_WB);
+	if (!w->va)
+		return memremap(phys, VTD_PAGE_SIZE, MEMREMAP_WB);
+	w->base = base;
+	w->size = VTD_KDUMP_WIN_SIZE;
+	w->refs = 1;
+	w->stamp = ++ws->clock;
+	return w->va + (phys - base);
 }
 
 static void vtd_kdump_unmap_old(void *ctx, const void *va)
 {
+	struct vtd_kdump_wins *ws = ctx;
+	unsigned int i;
+
+	for (i = 0; i < VTD_KDUMP_WINS; i++) {
+		struct vtd_kdump_win *w = &ws->w[i];
+
+		if (w->va && va >= w->va && va < w->va + w->size) {
+			w->refs--;
+			return;
+		}
+	}
 	memunmap((void *)va);
 }
 
@@ -399,13 +485,19 @@ int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
 			  struct vtd_kdump_hw *hw, struct vtd_kdump_visited *vis)
 {
 	unsigned long budget = clamp(vtd_kdump_walk_budget, 16UL, 1UL << 24);
+	struct vtd_kdump_wins *ws;
 
 	vtd_kdump_hw_init(hw, iommu);
-	if (vtd_kdump_visited_alloc(vis, budget))
+	ws = kzalloc_obj(*ws, GFP_KERNEL);
+	if (!ws)
 		return -ENOMEM;
+	if (vtd_kdump_visited_alloc(vis, budget)) {
+		kfree(ws);
+		return -ENOMEM;
+	}
 
 	w->ops = &vtd_kdump_memremap_ops;
-	w->ops_ctx = NULL;
+	w->ops_ctx = ws;
 	w->hw = hw;
 	w->mem = vtd_kdump_memmap;
 	w->visited = vis;
@@ -419,6 +511,14 @@ int vtd_kdump_walker_init(struct vtd_kdump_walker *w, struct intel_iommu *iommu,
  */
 void vtd_kdump_walker_release(struct vtd_kdump_walker *w)
 {
+	struct vtd_kdump_wins *ws = w->ops_ctx;
+	unsigned int i;
+
+	for (i = 0; ws && i < VTD_KDUMP_WINS; i++)
+		if (ws->w[i].va)
+			memunmap(ws->w[i].va);
+	kfree(ws);
+	w->ops_ctx = NULL;
 	vtd_kdump_visited_free(w->visited);
 }
 
@@ -661,7 +761,7 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
  * hardware fault instead of translating, and a leaf that maps neither
  * kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR) cannot reach the
  * kdump kernel's memory: those leaves are only left out of the replay, and
- * the device keeps its old context, as with 6.12.
+ * the device keeps its old context, as a plain copy keeps it.
  *
  * Return: true if the device must be blocked.
  */

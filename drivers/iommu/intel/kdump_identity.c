@@ -43,6 +43,8 @@ static bool intel_iommu_kdump_identity;
 #define VTD_KDUMP_ID_TOTAL_BUDGETS	16
 /* Table pages the check of one new domain may read in the first kernel */
 #define VTD_KDUMP_ID_DOMAIN_BUDGET	4096
+/* Requester ids (bus << 8 | devfn) of one PCI segment */
+#define VTD_KDUMP_ID_RIDS		BIT(16)
 
 /**
  * intel_iommu_kdump_identity_enable() - intel_iommu=kdump_identity
@@ -56,7 +58,6 @@ void __init intel_iommu_kdump_identity_enable(void)
 	pr_info("kdump identity: identity-map the crash kernel memory, keep identity-mapping tables in kdump\n");
 	intel_iommu_kdump_identity = true;
 }
-#define VTD_KDUMP_ID_RIDS		BIT(16)
 
 /* ------------------------------------------------------------------ */
 /* The kernel that may crash                                           */
@@ -186,11 +187,11 @@ vtd_kdump_id_walk_domain(const struct intel_iommu_kdump_pgtable *pt,
 
 /*
  * Where the core maps direct regions before the first attach, when a DMA
- * domain does not know its IOMMU's superpage sizes yet (6.12), the crash
- * kernel memory costs one leaf table per 2 MiB.  Once attached, map it
- * again with the superpages the domain now has.  Nothing of this kernel
- * does DMA to the crash kernel memory, so the moment without a map is
- * harmless.
+ * domain does not know its IOMMU's superpage sizes yet (before generic_pt
+ * domains), the crash kernel memory costs one leaf table per 2 MiB.  Once
+ * attached, map it again with the superpages the domain now has.  Nothing
+ * of this kernel does DMA to the crash kernel memory, so the moment without
+ * a map is harmless.
  */
 static void
 vtd_kdump_id_use_superpages(struct dmar_domain *domain,

@@ -56,6 +56,53 @@ static bool vtd_kdump_same_group(struct intel_iommu *iommu, struct device *dev,
 	return same;
 }
 
+/* Does the old state @st belong to one of the devices the caller joins? */
+typedef bool (*vtd_kdump_member_fn)(const struct vtd_kdump_dev_state *st,
+				    void *arg);
+
+/*
+ * The union of the old ranges of the states in @devs that @member accepts,
+ * sorted and merged; *@nr of them.  Return: a kvmalloc'ed array, or NULL
+ * (none, or no memory).
+ */
+static struct vtd_kdump_range *
+vtd_kdump_union_ranges(struct xarray *devs, vtd_kdump_member_fn member,
+		       void *arg, unsigned int *nr)
+{
+	struct vtd_kdump_dev_state *st;
+	struct vtd_kdump_range *all;
+	unsigned long idx;
+	u64 total = 0;
+
+	xa_for_each(devs, idx, st)
+		if (st->nr_ranges && member(st, arg))
+			total += st->nr_ranges;
+	if (!total || total > UINT_MAX)
+		return NULL;
+	all = kvcalloc(total, sizeof(*all), GFP_KERNEL);
+	if (!all)
+		return NULL;
+	*nr = 0;
+	xa_for_each(devs, idx, st) {
+		if (!st->nr_ranges || *nr + st->nr_ranges > total ||
+		    !member(st, arg))
+			continue;
+		memcpy(all + *nr, st->ranges, st->nr_ranges * sizeof(*all));
+		*nr += st->nr_ranges;
+	}
+	*nr = vtd_kdump_ranges_normalize(all, *nr);
+	return all;
+}
+
+static bool vtd_kdump_group_member(const struct vtd_kdump_dev_state *st,
+				   void *arg)
+{
+	struct device *dev = arg;
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+
+	return vtd_kdump_same_group(info->iommu, dev, st);
+}
+
 /*
  * The old ranges of @dev's group, sorted and merged; *@nr of them.
  * Return: a kvmalloc'ed array, or NULL (none, or no memory: then @dev's
@@ -65,30 +112,9 @@ static struct vtd_kdump_range *vtd_kdump_group_ranges(struct device *dev,
 						      unsigned int *nr)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	struct intel_iommu_kdump *kd = info->iommu->kdump;
-	struct vtd_kdump_dev_state *st;
-	struct vtd_kdump_range *all;
-	unsigned long idx;
-	u64 total = 0;
 
-	xa_for_each(&kd->devs, idx, st)
-		if (st->nr_ranges && vtd_kdump_same_group(info->iommu, dev, st))
-			total += st->nr_ranges;
-	if (!total || total > UINT_MAX)
-		return NULL;
-	all = kvcalloc(total, sizeof(*all), GFP_KERNEL);
-	if (!all)
-		return NULL;
-	*nr = 0;
-	xa_for_each(&kd->devs, idx, st) {
-		if (!st->nr_ranges || *nr + st->nr_ranges > total ||
-		    !vtd_kdump_same_group(info->iommu, dev, st))
-			continue;
-		memcpy(all + *nr, st->ranges, st->nr_ranges * sizeof(*all));
-		*nr += st->nr_ranges;
-	}
-	*nr = vtd_kdump_ranges_normalize(all, *nr);
-	return all;
+	return vtd_kdump_union_ranges(&info->iommu->kdump->devs,
+				      vtd_kdump_group_member, dev, nr);
 }
 
 /* Add @r (sorted, disjoint) to @head, at most VTD_KDUMP_RESV_MAX_REGIONS */
@@ -133,3 +159,7 @@ void intel_iommu_kdump_resv_regions(struct device *dev, struct list_head *head)
 		vtd_kdump_add_regions(st->ranges, st->nr_ranges, head);
 	}
 }
+
+#ifdef CONFIG_INTEL_IOMMU_KDUMP_KUNIT_TEST
+#include "kdump_resv_kunit.c"
+#endif

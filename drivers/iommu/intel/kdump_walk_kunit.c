@@ -15,6 +15,17 @@
 
 #include "kdump_walk_test.h"
 
+/*
+ * The arguments of a parameter generator.  Where KUnit has
+ * kunit_register_params_array(), generators get the test as well; this
+ * file also builds on kernels from before that.
+ */
+#ifdef kunit_register_params_array
+#define VTD_KT_GEN_ARGS	struct kunit *test, const void *prev, char *desc
+#else
+#define VTD_KT_GEN_ARGS	const void *prev, char *desc
+#endif
+
 #define VTD_KT_KUNIT_SEEDS	200
 
 /* Storage of one test, off the stack */
@@ -46,7 +57,7 @@ struct vtd_kt_param {
 
 static struct vtd_kt_param vtd_kt_params[VTD_KT_NR_RULES * VTD_KT_NR_KINDS];
 
-static const void *vtd_kt_rule_gen(const void *prev, char *desc)
+static const void *vtd_kt_rule_gen(VTD_KT_GEN_ARGS)
 {
 	const struct vtd_kt_param *p = prev;
 	unsigned int i = p ? p - vtd_kt_params + 1 : 0;
@@ -84,7 +95,7 @@ static void vtd_kt_rule_test(struct kunit *test)
 static struct vtd_kt_param vtd_kt_run_params[VTD_KT_NR_RUN_CASES *
 					     VTD_KT_NR_KINDS];
 
-static const void *vtd_kt_run_gen(const void *prev, char *desc)
+static const void *vtd_kt_run_gen(VTD_KT_GEN_ARGS)
 {
 	const struct vtd_kt_param *p = prev;
 	unsigned int i = p ? p - vtd_kt_run_params + 1 : 0;

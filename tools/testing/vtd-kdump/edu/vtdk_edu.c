@@ -12,6 +12,7 @@
  * mode=stale    (kdump kernel) no driver is bound and the DMA API is never
  *               used: only BAR0 is mapped and edu is told to DMA its buffer to
  *               old_iova, as a device that kept running would (S1, S3).
+ * mode=idle     load only, for the did_scan parameter (below).
  * mode=driver   (kdump kernel) bind edu as a DMA-API driver (this attaches
  *               the device's DMA domain), map a NEW page, make edu DMA to
  *               old_iova again (S2), and then move NEWDMA words through the
@@ -70,7 +71,7 @@
 
 static char *mode = "primary";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "primary | stale | driver");
+MODULE_PARM_DESC(mode, "primary | stale | driver | idle");
 
 static unsigned int dma_bits = EDU_DMA_BITS;
 module_param(dma_bits, uint, 0444);
@@ -87,10 +88,6 @@ MODULE_PARM_DESC(old_pa, "physical address of the primary's buffer");
 static unsigned long check_pa;
 module_param(check_pa, ulong, 0644);
 MODULE_PARM_DESC(check_pa, "kdump: another physical page to watch (e.g. the S3a target)");
-
-static bool claim;
-module_param(claim, bool, 0444);
-MODULE_PARM_DESC(claim, "kdump: take the free page at check_pa out of the allocator before the stale DMA");
 
 static unsigned long target_pa;
 module_param(target_pa, ulong, 0644);
@@ -197,62 +194,12 @@ static const char *watch_read(struct vtdk_watch *w)
 	return res;
 }
 
-/*
- * Take the free page at @pa out of the page allocator for good, so that a
- * stale DMA write into it (S3a on a kernel that uses the damaged leaf) is
- * seen there and cannot corrupt whatever the kdump kernel would otherwise
- * keep in that page.  Free memory is taken a block at a time, largest
- * blocks first, until the block holding @pa comes up; everything else goes
- * back.  Bounded by the free memory of the kdump kernel; never sleeps on
- * reclaim for long (__GFP_NORETRY).  Return: "yes", or why not.
- */
-static const char *vtdk_claim_page(unsigned long pa)
-{
-	unsigned long pfn = PHYS_PFN(pa), blocks = 0;
-	unsigned int order = MAX_PAGE_ORDER;
-	const char *res = "in-use";
-	struct page *page, *tmp;
-	LIST_HEAD(held);
-
-	if (!pfn_valid(pfn) || !page_is_ram(pfn))
-		return "not-ram";
-	for (;;) {
-		page = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
-				   order);
-		if (!page) {
-			if (!order)
-				break;
-			order--;
-			continue;
-		}
-		if (pfn - page_to_pfn(page) < (1UL << order)) {
-			res = "yes";	/* kept: the block is never freed */
-			break;
-		}
-		set_page_private(page, order);
-		list_add(&page->lru, &held);
-		blocks++;
-	}
-	list_for_each_entry_safe(page, tmp, &held, lru) {
-		list_del(&page->lru);
-		order = page_private(page);
-		set_page_private(page, 0);
-		__free_pages(page, order);
-	}
-	pr_info("VTDK-RESULT check_pa_claimed=%s check_pa=0x%lx claim_blocks=%lu\n",
-		res, pa, blocks);
-	return res;
-}
-
 /* Send edu's buffer to old_iova and report what changed where. */
 static void vtdk_stale_dma(void __iomem *bar, const char *scen_mode)
 {
 	struct vtdk_watch w[3];
 	unsigned int i, n = 0;
 	int ret;
-
-	if (check_pa && claim)
-		vtdk_claim_page(check_pa);
 
 	if (old_pa)
 		w[n++] = (struct vtdk_watch){ .name = "old_buf", .pa = old_pa };
@@ -574,7 +521,8 @@ static int vtdk_did_scan(void)
 	gsts = readl(regs + DMAR_GSTS_REG);
 	iounmap(regs);
 	if (!(gsts & DMA_GSTS_TES)) {
-		pr_info("VTDK-RESULT did_scan=off\n");
+		/* no translation, no tables: nothing can share a domain id */
+		pr_info("VTDK-RESULT did_scan=off did_entries=0 did_conflicts=0\n");
 		return 0;
 	}
 	sm = rtaddr & DMA_RTADDR_SMT;
@@ -824,6 +772,9 @@ static int __init vtdk_init(void)
 
 	if (!strcmp(mode, "stale"))
 		return vtdk_stale();
+	/* nothing but the did_scan parameter (scenarios without edu's DMA) */
+	if (!strcmp(mode, "idle"))
+		return 0;
 	if (strcmp(mode, "primary") && strcmp(mode, "driver"))
 		return -EINVAL;
 	ret = pci_register_driver(&vtdk_driver);
