@@ -117,7 +117,9 @@ build() {
 	command -v ccache >/dev/null && ccache -z >/dev/null
 	start=$(date +%s)
 	log "make bindeb-pkg $kind ($(git -C "$LINUX" rev-parse --short HEAD), $kver, package $pkgver) -j$DEB_JOBS"
-	make -C "$LINUX" O="$out" -j"$DEB_JOBS" CC="$cc" KDEB_PKGVERSION="$pkgver" KDEB_COMPRESS=zstd \
+	# LOCALVERSION= (set, empty): no "+" from scripts/setlocalversion for a
+	# tree that is not at a release tag (the release is then $kver exactly)
+	make -C "$LINUX" O="$out" -j"$DEB_JOBS" CC="$cc" LOCALVERSION= KDEB_PKGVERSION="$pkgver" KDEB_COMPRESS=zstd \
 		bindeb-pkg >"$out/build.log" 2>&1 || {
 		grep -E 'error|Error' "$out/build.log" | head -20 >&2
 		die "$kind package build failed: see $out/build.log"
@@ -132,7 +134,7 @@ build() {
 	rm -rf "$mod"
 	mkdir -p "$mod"
 	cp "$TOP/tools/testing/vtd-kdump/edu/vtdk_edu.c" "$TOP/tools/testing/vtd-kdump/edu/Kbuild" "$mod/"
-	make -s -C "$LINUX" O="$out" CC="$cc" M="$mod" modules >"$mod/build.log" 2>&1 ||
+	make -s -C "$LINUX" O="$out" CC="$cc" LOCALVERSION= M="$mod" modules >"$mod/build.log" 2>&1 ||
 		{ cat "$mod/build.log" >&2; die "vtdk_edu build failed for $kind"; }
 	git -C "$LINUX" rev-parse HEAD >"$out/built-rev"
 }
