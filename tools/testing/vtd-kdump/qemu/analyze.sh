@@ -80,7 +80,9 @@
 #   w_sent w_consumed  frames sent / consumed by the NIC (its ring head)
 #   w_landed_old w_landed_new w_lost  consumed frames found in the crashed
 #                   kernel's buffers / in the kdump driver's new buffers /
-#                   in neither (the DMA faulted or went elsewhere)
+#                   in neither (the DMA faulted or went elsewhere; w_lost
+#                   leaves out w_skipped_desc, w_lost_desc is the guest's
+#                   own count of descriptors found in neither)
 #   w_dropped       frames sent that the NIC never consumed (it could read
 #                   no descriptor, or the ring was full: see w_mpc)
 #   w_<window>_{sent,old,new,lost,dropped,faults}  the same per window, by
@@ -98,7 +100,13 @@
 #                   reset line
 #   w_sent_after    frames sent after the drain line (none expected)
 #   w_seq_offsets   distinct (sequence number - descriptor) offsets of the
-#                   landed frames: 1 when the NIC took every frame in order
+#                   landed frames (1 when no descriptor was skipped)
+#   w_seq_in_order  yes when the landed frames' sequence numbers increase
+#                   with their descriptors (the NIC took them in order)
+#   w_skipped_desc  descriptors the NIC consumed without a frame: a "none"
+#                   run between landed runs whose sequence numbers follow on
+#                   (e1000 skips null buffer addresses: a ring zeroed at a
+#                   reused IOVA)
 #   w_inferred w_unknown_seq  lost frames whose sequence number was inferred
 #                   from their descriptor; consumed numbers never sent
 #   w_mpc w_tpr     the NIC's missed-packets count (ring full) and its total

@@ -235,7 +235,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	exit 1
 fi
 w=
-[ "$scen" = W ] && w=" w: sent=${w_sent:-?} consumed=${w_consumed:-?} old=${w_landed_old:-?} new=${w_landed_new:-?} lost=${w_lost:-?} dropped=${w_dropped:-?} post_attach=${w_post_attach_old:-?}/${w_post_attach_new:-?}/${w_post_attach_lost:-?}/${w_post_attach_dropped:-?}"
+[ "$scen" = W ] && w=" w: sent=${w_sent:-?} consumed=${w_consumed:-?} old=${w_landed_old:-?} new=${w_landed_new:-?} lost=${w_lost:-?} skipped_desc=${w_skipped_desc:-?} dropped=${w_dropped:-?} post_attach=${w_post_attach_old:-?}/${w_post_attach_new:-?}/${w_post_attach_lost:-?}/${w_post_attach_dropped:-?}"
 why=
 if [ "$status" = no-primary ]; then
 	# QEMU may not have started at all: say what it printed last

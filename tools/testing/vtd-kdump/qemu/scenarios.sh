@@ -108,6 +108,7 @@ run_scenario() {
 		dir=$RES/$kind/$(name_of "$s@$v")
 		rm -rf "$dir.hang"
 		[ -d "$dir" ] && mv "$dir" "$dir.hang"
+		# shellcheck disable=SC2001 # at line starts only
 		sed 's/^FAIL: /RETRY: /' <<<"$out"
 		retries=$((retries + 1))
 		"$HERE/run-qemu.sh" "${args[@]}"
@@ -166,7 +167,7 @@ for sv in $scenarios; do
 			[ -n "$new_iova" ] && iova="$iova → $new_iova"
 			landed_c=$landed
 			[ "$stale_dma" = timeout ] && landed_c="$landed (edu DMA timed out)"
-			[ "$scenario" = W ] && landed_c="frames of the e1000: ${w_landed_old:--} old buffers, ${w_landed_new:--} new buffers, ${w_lost:--} lost, ${w_dropped:--} dropped, of ${w_sent:--}; after the attach ${w_post_attach_old:--}/${w_post_attach_new:--}/${w_post_attach_lost:--}/${w_post_attach_dropped:--}"
+			[ "$scenario" = W ] && landed_c="frames of the e1000: ${w_landed_old:--} old buffers, ${w_landed_new:--} new buffers, ${w_lost:--} lost, ${w_dropped:--} dropped, of ${w_sent:--}$([ "${w_skipped_desc:-0}" != 0 ] && echo " (and ${w_skipped_desc} descriptors skipped without a frame)"); after the attach ${w_post_attach_old:--}/${w_post_attach_new:--}/${w_post_attach_lost:--}/${w_post_attach_dropped:--}"
 			st=$status
 			[ "$status" = kdump-panic ] && st="kdump-panic: $kdump_panic"
 			# keys added later: absent in older result.env files

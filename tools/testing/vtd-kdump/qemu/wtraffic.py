@@ -5,6 +5,7 @@ e1000 across every window of a crash capture, and where each one landed.
 
     wtraffic.py send DIR [--rate 200] [--max-s 300]
     wtraffic.py analyze DIR
+    wtraffic.py selftest
 
 send: run-qemu.sh starts it before QEMU.  It writes DIR/w-ports ("PEER
 LOCAL": QEMU's -netdev socket,udp=127.0.0.1:PEER,localaddr=127.0.0.1:LOCAL),
@@ -163,6 +164,87 @@ def kv(text, key):
     return m.group(1) if m else None
 
 
+def classify_runs(runs):
+    """Map sequence numbers to descriptors from the guest's runs.
+
+    runs: (where, first, last, seq of first or None) in descriptor order,
+    where is "old", "new" or "none".  A "none" run between two landed runs
+    whose sequence numbers follow on (no frame missing) held no frame: the
+    NIC skipped descriptors with a null buffer address (e1000, "as per intel
+    docs"), which it finds when it reads a ring the kdump driver has just
+    zeroed at a reused IOVA.  Otherwise its descriptors were lost frames,
+    whose sequence numbers are inferred from a neighbour's offset.
+
+    Returns desc_of (seq -> (descriptor, where, inferred)), inferred (lost
+    frames numbered that way), skipped (descriptors without a frame),
+    offsets (distinct seq - descriptor offsets of the landed runs) and
+    in_order (the landed runs' sequence numbers increase with the
+    descriptors: the NIC took the frames in the order they were sent).
+    """
+    landed = [(i, a, b, s) for i, (_, a, b, s) in enumerate(runs)
+              if s is not None]
+    in_order = all(s2 > s1 + (b1 - a1)
+                   for (_, a1, b1, s1), (_, _, _, s2) in zip(landed,
+                                                             landed[1:]))
+    desc_of = {}
+    inferred = skipped = 0
+    for i, (where, a, b, s) in enumerate(runs):
+        if s is not None:
+            for k in range(a, b + 1):
+                desc_of[s + k - a] = (k, where, False)
+            continue
+        prev = [r for r in landed if r[0] < i]
+        nxt = [r for r in landed if r[0] > i]
+        if prev and nxt:
+            _, a1, b1, s1 = prev[-1]
+            if nxt[0][3] == s1 + (b1 - a1) + 1:
+                skipped += b - a + 1
+                continue
+        near = prev[-1] if prev else (nxt[0] if nxt else None)
+        if near is None:
+            continue
+        off = near[3] - near[1]
+        for k in range(a, b + 1):
+            desc_of[k + off] = (k, where, True)
+            inferred += 1
+    return {"desc_of": desc_of, "inferred": inferred, "skipped": skipped,
+            "offsets": len({s - a for _, a, _, s in landed}),
+            "in_order": in_order}
+
+
+def selftest():
+    """classify_runs() on made-up runs; one PASS:/FAIL: line each."""
+    cases = [
+        ("every frame in order", [("old", 0, 9, 0), ("new", 10, 19, 10)],
+         dict(in_order=True, skipped=0, inferred=0, offsets=1)),
+        ("lost frames between landed ones",
+         [("old", 0, 9, 0), ("none", 10, 14, None), ("new", 15, 19, 15)],
+         dict(in_order=True, skipped=0, inferred=5, offsets=1)),
+        ("null descriptors skipped (6.12 W-sm)",
+         [("old", 0, 1336, 0), ("none", 1337, 1516, None),
+          ("new", 1517, 1720, 1337)],
+         dict(in_order=True, skipped=180, inferred=0, offsets=2)),
+        ("lost frames at the end", [("old", 0, 9, 0), ("none", 10, 12, None)],
+         dict(in_order=True, skipped=0, inferred=3, offsets=1)),
+        ("frames out of order", [("old", 0, 9, 10), ("new", 10, 19, 0)],
+         dict(in_order=False)),
+        ("a frame taken twice", [("old", 0, 9, 0), ("new", 10, 19, 9)],
+         dict(in_order=False)),
+    ]
+    failed = 0
+    for name, runs, want in cases:
+        got = classify_runs(runs)
+        bad = ["%s=%s (expected %s)" % (k, got[k], v)
+               for k, v in want.items() if got[k] != v]
+        if bad:
+            failed += 1
+            print("FAIL: wtraffic classify_runs: %s: %s" % (name,
+                                                            ", ".join(bad)))
+        else:
+            print("PASS: wtraffic classify_runs: %s" % name)
+    return failed
+
+
 def analyze(d):
     ts = read_ts(d)
     sent = read_sent(d)
@@ -199,34 +281,12 @@ def analyze(d):
         if m:
             runs.append((m.group(1), int(m.group(2)), int(m.group(3)),
                          int(m.group(4)) if m.group(4) else None))
-    # sequence number - descriptor index of the landed runs: one value when
-    # the NIC took every frame in order; the lost runs take their
-    # neighbours' offset
-    offsets = [r[3] - r[1] for r in runs if r[3] is not None]
-    res["w_seq_offsets"] = len(set(offsets))
-    desc_of = {}
-    inferred = 0
-    for i, (where, a, b, s) in enumerate(runs):
-        if s is None:
-            off = None
-            for _, a2, _, s2 in reversed(runs[:i]):
-                if s2 is not None:
-                    off = s2 - a2
-                    break
-            if off is None:
-                for _, a2, _, s2 in runs[i + 1:]:
-                    if s2 is not None:
-                        off = s2 - a2
-                        break
-            if off is None:
-                continue
-            for k in range(a, b + 1):
-                desc_of[k + off] = (k, where, True)
-                inferred += 1
-        else:
-            for k in range(a, b + 1):
-                desc_of[s + k - a] = (k, where, False)
-    res["w_inferred"] = inferred
+    cls = classify_runs(runs)
+    desc_of = cls["desc_of"]
+    res["w_seq_offsets"] = cls["offsets"]
+    res["w_seq_in_order"] = "yes" if cls["in_order"] else "no"
+    res["w_skipped_desc"] = cls["skipped"]
+    res["w_inferred"] = cls["inferred"]
 
     def window(t):
         if t_on is None or t < t_on:
@@ -291,6 +351,12 @@ def analyze(d):
         for key in ("consumed", "landed_old", "landed_new", "lost", "mpc",
                     "tpr", "beyond", "old_dd_only", "old_data_only"):
             res["w_%s" % key] = kv(report, key)
+        # the guest counts descriptors found in neither buffer; descriptors
+        # skipped without a frame are not lost frames
+        lost = kv(report, "lost")
+        if lost is not None and lost.isdigit():
+            res["w_lost_desc"] = lost
+            res["w_lost"] = int(lost) - cls["skipped"]
         # the NIC's own count of received frames against its ring head
         res["w_tpr_agrees"] = ("yes" if kv(report, "tpr") ==
                                kv(report, "consumed") else "no")
@@ -324,6 +390,8 @@ def analyze(d):
 
 
 def main():
+    if sys.argv[1:] == ["selftest"]:
+        sys.exit(1 if selftest() else 0)
     if len(sys.argv) < 3 or sys.argv[1] not in ("send", "analyze"):
         sys.exit(__doc__)
     d = sys.argv[2]
