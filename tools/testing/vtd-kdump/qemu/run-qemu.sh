@@ -227,10 +227,14 @@ wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 "$HERE/analyze.sh" "$dir"
 # shellcheck disable=SC1091
 . "$dir/result.env"
+last_console_line() {	# last_console_line WIDTH: QEMU's last non-empty line
+	grep -v '^qemu-system-x86_64: terminating' "$dir/console.log" | tr -d '\r' |
+		grep -v '^ *$' | tail -n 1 | cut -c1-"$1"
+}
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	phase=primary
 	[ "$kdump_boot" = yes ] && phase="kdump kernel"
-	last=$(grep -v '^qemu-system-x86_64: terminating' "$dir/console.log" | tr -d '\r' | grep -v '^ *$' | tail -n 1 | cut -c1-120)
+	last=$(last_console_line 120)
 	echo "FAIL: $kind $name: HANG in the $phase: no poweroff within ${timeout_s}s (last console line: $last)"
 	exit 1
 fi
@@ -239,7 +243,7 @@ w=
 why=
 if [ "$status" = no-primary ]; then
 	# QEMU may not have started at all: say what it printed last
-	last=$(tr -d '\r' <"$dir/console.log" | grep -v '^ *$' | tail -n 1 | cut -c1-160)
+	last=$(last_console_line 160)
 	why=" (last console line: ${last:-none})"
 fi
 echo "done: $kind $name in ${wall}s: status=$status$why kdump_boot=$kdump_boot dmar_faults=$dmar_faults landed=$landed dump=$dump_captured/$dump_verified sata_io=$sata_io splats=$primary_splats/$kdump_splats$w"
