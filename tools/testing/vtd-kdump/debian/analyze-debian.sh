@@ -11,8 +11,10 @@
 # The console is split at the kernel banners: the primary (or the first
 # boot for prep), the capture kernel kdump-tools loaded, the rebooted system.
 # Keys:
-#   status        ok | hang | kdump-not-ready | primary-error | no-capture-boot
+#   status        ok | halted | hang | kdump-not-ready | primary-error | no-capture-boot
 #                 | capture-panic | no-dump | no-after-boot
+#   halted        the "---[ end Kernel panic" line of a kernel that stopped
+#                 without a capture kernel (tsconsole.py stopped QEMU)
 #   error         one line for a FAIL (empty when the sequence ended by itself
 #                 and saved a dump); phase, last_line: where a hang stopped
 #   boots         kernel banners on the console (3 for a full sequence)
@@ -105,9 +107,24 @@ put last_line "$last"
 
 error=
 phase=
+halted=
+[ -f "$dir/halted" ] && halted=$(head -n 1 "$dir/halted" | cut -c1-140)
+put halted "$halted"
+# boot_phase: which boot the console ended in
+boot_phase() {
+	case "${#banners[@]}" in
+	0 | 1) [ "$scenario" = prep ] && echo "first boot" || echo primary ;;
+	2) echo "capture kernel" ;;
+	*) echo "rebooted system" ;;
+	esac
+}
 if [ "$scenario" = prep ]; then
 	status=ok
-	if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	if [ -n "$halted" ]; then
+		status=halted
+		phase=$(boot_phase)
+		error="the $phase halted in a panic: $halted"
+	elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 		status=hang
 		phase="first boot"
 	elif grep -q 'VTDK-ERROR' "$P"; then
@@ -277,13 +294,13 @@ put dump_verified $verified
 put dump_old_buf "$dump_old"
 
 # ---- status and the one line of a failure
-if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+if [ -n "$halted" ]; then
+	status=halted
+	phase=$(boot_phase)
+	error="the $phase halted in a panic: $halted"
+elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	status=hang
-	case "${#banners[@]}" in
-	0 | 1) phase=primary ;;
-	2) phase="capture kernel" ;;
-	*) phase="rebooted system" ;;
-	esac
+	phase=$(boot_phase)
 	grep -q 'saved vmcore in' "$K" && [ "${#banners[@]}" = 2 ] && phase="capture kernel, after the dump (reboot)"
 elif [ -n "$primary_error" ]; then
 	case "$primary_error" in
