@@ -98,6 +98,7 @@ count < <({
 	step "deps" "$TOP/scripts/deps.sh"
 	suite "Debian 13 root" "$TOP/scripts/trixie-run-test.sh"
 	suite "wtraffic selftest" "$TOP/tools/testing/vtd-kdump/qemu/wtraffic.py" selftest
+	suite "debian selftest" "$TOP/tools/testing/vtd-kdump/debian/selftest.sh"
 	suite "userspace tests" userspace
 	step "fuzz (bounded)" make -s -C "$TOP/tools/testing/vtd-kdump/userspace" fuzz-short \
 		FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
