@@ -6,6 +6,7 @@
 #
 #   demo-debian.sh [--quick] [--scenarios "S1 S2 S3a S2@sm S3a@sm"]
 #                  [--kinds "stock baseline patched"] [--no-build] [--no-run]
+#                  [--no-bad]
 #
 # 1. make deb: the baseline and the patched 6.12 kernel as Debian packages
 #    (scripts/deb-kernel.sh: Debian 13's config, localmodconfig), timed;
@@ -19,6 +20,11 @@
 #    line per check (expectations below), build/debian/README-section.md
 #    (the README's "Using it on a real machine", with the versions of
 #    this run).  Exit status 1 if any check failed.
+#
+# 5. bad input: one more run of the last kind with crashkernel=16M, too
+#    small for kdump-tools' capture kernel and initrd: the run must fail with
+#    the guest's one line "kdump-tools did not load the capture kernel: ..."
+#    (--no-bad: without it).
 #
 # --quick: S1 S2 S3a in legacy mode only.  --no-run: table and checks from
 # the last runs.
@@ -34,14 +40,17 @@ scenarios="S1 S2 S3a S2@sm S3a@sm"
 kinds="stock baseline patched"
 build=1
 run=1
+bad=1
+BAD_CK=16M
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) scenarios="S1 S2 S3a"; shift ;;
 	--scenarios) scenarios=$2; shift 2 ;;
 	--kinds) kinds=$2; shift 2 ;;
 	--no-build) build=0; shift ;;
+	--no-bad) bad=0; shift ;;
 	--no-run) run=0; build=0; shift ;;
-	-h | --help) sed -n '4,24p' "$0"; exit 0 ;;
+	-h | --help) sed -n '4,30p' "$0"; exit 0 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -84,6 +93,10 @@ if [ $run = 1 ]; then
 			"$HERE/run-debian.sh" --variant "$var" "$k" "$scen"
 		done
 	done
+	if [ $bad = 1 ]; then
+		bad_kind=${kinds##* }
+		"$HERE/run-debian.sh" --crashkernel "$BAD_CK" "$bad_kind" S1
+	fi
 	stamp runs_s "$(($(date +%s) - T0))"
 fi
 
@@ -212,6 +225,20 @@ for s in $scenarios; do
 	done
 	echo "$row" >>"$MD"
 done
+if [ $bad = 1 ]; then
+	bad_kind=${kinds##* }
+	f=$DEB/runs/$bad_kind/S1-ck$BAD_CK/result.env
+	status='' error=''
+	# shellcheck disable=SC1090
+	[ -f "$f" ] && . "$f"
+	ok=BAD
+	[ "$status" = kdump-not-ready ] && [[ "$error" == "kdump-tools did not load the capture kernel: "* ]] && ok=OK
+	check $ok "$bad_kind S1 with crashkernel=$BAD_CK: the run fails with one line (status ${status:-not run}): ${error:-none}"
+	{
+		echo
+		echo "Bad input, $bad_kind with \`crashkernel=$BAD_CK\` (too small for kdump-tools' capture kernel and initrd): status \`${status:-not run}\`, the run's one line: \`${error:-none}\`"
+	} >>"$MD"
+fi
 {
 	echo
 	echo "Cells: where edu's stale DMA to its old IOVA landed in the capture kernel"

@@ -8,7 +8,8 @@
 # /var/crash/<stamp>/ and reboots; the rebooted system reports what was saved
 # and powers off.  Then analyze-debian.sh reads the disk.
 #
-#   run-debian.sh [--variant legacy|sm] [--timeout S] [--keep] KIND SCENARIO
+#   run-debian.sh [--variant legacy|sm] [--crashkernel VALUE] [--timeout S]
+#                 [--keep] KIND SCENARIO
 #
 #   KIND       stock (Debian 13's linux-image-6.12.*-amd64) | baseline |
 #              patched (make deb)
@@ -17,6 +18,9 @@
 #              lsmod is kept; used by deb-image.sh)
 #   --variant  legacy (default) or sm: QEMU's x-scalable-mode=on and
 #              intel_iommu=on,sm_on
+#   --crashkernel  crashkernel= instead of kdump-tools' default
+#              ($DEB_CRASHKERNEL); the run's name gets "-ckVALUE" (the bad-input
+#              run of make demo-debian: too small for kdump-tools to load)
 #   --timeout  hard limit for the whole sequence (default 900 s, prep 1200 s)
 #   --keep     keep the run's copy of the disk (run.img)
 #
@@ -27,7 +31,7 @@
 # /etc/default/grub.d/kdump-tools.cfg (crashkernel=) without "quiet".  The
 # capture kernel's reboot restarts the same -kernel/-initrd/-append.
 #
-# Output: build/debian/runs/KIND/SCENARIO[-sm]/: console.log, console.ts
+# Output: build/debian/runs/KIND/SCENARIO[-sm][-ckVALUE]/: console.log, console.ts
 # (host time of every console line), cmd.txt, crash/ (what /var/crash held),
 # result.env (analyze-debian.sh).  Exit status 0 when the sequence ended by
 # itself, 1 on a hang or an error.
@@ -40,19 +44,21 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 . "$TOP/scripts/deb-lib.sh"
 
 variant=legacy
+ck=
 timeout_s=
 keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--variant) variant=$2; shift 2 ;;
+	--crashkernel) DEB_CRASHKERNEL=$2; ck=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
-	-h | --help) sed -n '4,33p' "$0"; exit 0 ;;
+	-h | --help) sed -n '4,37p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || die "usage: run-debian.sh [--variant legacy|sm] [--timeout S] [--keep] KIND SCENARIO"
+[ $# -eq 2 ] || die "usage: run-debian.sh [--variant legacy|sm] [--crashkernel VALUE] [--timeout S] [--keep] KIND SCENARIO"
 kind=$1
 scen=$2
 case "$kind" in stock | baseline | patched) ;; *) die "unknown kind $kind" ;; esac
@@ -77,6 +83,7 @@ sm) iommu_dev=$iommu_dev,x-scalable-mode=on; iommu_arg=on,sm_on ;;
 esac
 name=$scen
 [ "$variant" = legacy ] || name=$scen-$variant
+[ -z "$ck" ] || name=$name-ck${ck//[^0-9A-Za-z]/_}
 if [ "$scen" = prep ]; then
 	dir=$DEB/prep/$kind
 	disk=$IMG/guest.img		# the first boot changes the image itself
