@@ -50,10 +50,14 @@ kernel ($stock) and with the baseline for the side-by-side table.
        make olddefconfig
        make LSMOD=lsmod.txt localmodconfig        # optional, for a quick build: only the
                                                   # modules \`lsmod\` lists on the machine
-       scripts/config --set-str LOCALVERSION -vtdkdump \\
+       scripts/config --set-str LOCALVERSION -vtdkdump --disable LOCALVERSION_AUTO \\
                --enable IOMMU_DEBUGFS --enable INTEL_IOMMU_DEBUGFS --disable DEBUG_INFO_BTF
        make olddefconfig
-       make -j\$(nproc) KDEB_PKGVERSION=$pkgver KDEB_COMPRESS=zstd bindeb-pkg
+       make -j\$(nproc) LOCALVERSION= KDEB_PKGVERSION=$pkgver KDEB_COMPRESS=zstd bindeb-pkg
+
+   (\`LOCALVERSION=\` on the command line: in a git tree that is not at a
+   release tag, \`scripts/setlocalversion\` would otherwise add a \`+\` to
+   the release.)
 
    Besides \`$img\` this leaves the \`-dbg\` package (vmlinux for
    \`crash\`) and \`linux-headers-$kver\`.  \`INTEL_IOMMU_DEBUGFS\` (not in
@@ -66,6 +70,8 @@ kernel ($stock) and with the baseline for the side-by-side table.
        sudo apt-get install kdump-tools           # its default: USE_KDUMP=1
        grep USE_KDUMP= /etc/default/kdump-tools   # USE_KDUMP=1
        sudo update-grub                            # kdump-tools adds crashkernel=$DEB_CRASHKERNEL
+                                                   # (the test has no boot loader: QEMU passes
+                                                   # that command line)
        sudo reboot                                 # into $kver
        kdump-config status                         # current state   : ready to kdump
 
