@@ -116,29 +116,13 @@ deb_files() {
 }
 
 # chroot into the directory tree $1 with /dev, /proc and /sys of the host
-# and run the rest.  The binds are made in a mount namespace of the call's
-# own (unshare), as in scripts/trixie-run.sh: they vanish with it, and a
-# call that is interrupted leaves nothing mounted in the system's namespace.
+# and run the rest (chroot_binds_cmd of lib.sh: binds in a mount namespace of
+# the call's own, so an interrupted call leaves nothing mounted)
 deb_chroot() {
-	local root=$1 m
+	local root=$1
 	shift
-	command -v unshare >/dev/null || die "unshare missing (util-linux)"
-	for m in dev proc sys; do
-		mkdir -p "$root/$m"
-	done
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare --mount --propagation private /bin/bash -euc '
-root=$1
-shift
-for m in dev proc sys; do
-	for _ in 1 2 3 4 5 6 7 8; do
-		mountpoint -q "$root/$m" || break
-		umount -l "$root/$m"
-	done
-	mount --bind "/$m" "$root/$m"
-done
-exec chroot "$root" "$@"
-' deb-chroot "$root" "$@"
+	chroot_binds_cmd "$root" /dev /proc /sys
+	"${CHROOT_BINDS[@]}" "$@"
 }
 
 # deb_vmlinux KIND KVER: the vmlinux with debug info of the package of KIND

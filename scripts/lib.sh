@@ -59,6 +59,42 @@ log() {
 	echo ">>> $*" >&2
 }
 
+# chroot_binds_cmd ROOT DIR...: the command, in the array CHROOT_BINDS, that
+# runs what follows it chrooted into ROOT with each host DIR bound at the
+# same path.  The binds are made afresh in a mount namespace of the run's
+# own (unshare) and vanish with it: whatever the system's namespace holds on
+# those folders (a bind to a removed folder cannot even be mounted over) is
+# detached first, never trusted, and each bind is checked by device and
+# inode.  Callers append the command: "${CHROOT_BINDS[@]}" CMD ARGS, or
+# exec it (every step execs: the caller's pid ends up the command's, so a
+# timeout around the caller reaches it).
+chroot_binds_cmd() {
+	local root=$1 d
+	shift
+	command -v unshare >/dev/null || die "unshare missing (util-linux)"
+	for d in "$@"; do
+		mkdir -p "$root$d"
+	done
+	# shellcheck disable=SC2016,SC2034 # expanded by the inner shell; used by the caller
+	CHROOT_BINDS=(unshare --mount --propagation private /bin/bash -euc '
+root=$1 n=$2
+shift 2
+for d in "${@:1:n}"; do
+	for _ in 1 2 3 4 5 6 7 8; do
+		mountpoint -q "$root$d" || break
+		umount -l "$root$d"
+	done
+	mount --bind "$d" "$root$d"
+	[ "$(stat -c %d:%i "$d")" = "$(stat -c %d:%i "$root$d")" ] || {
+		echo "chroot_binds: $root$d does not show $d after the bind" >&2
+		exit 1
+	}
+done
+shift "$n"
+exec chroot "$root" "$@"
+' chroot-binds "$root" $# "$@")
+}
+
 # The git revision of build/linux a kernel kind (patched, debug: patched
 # with lock debugging, baseline, or fix1: the base with the series' first
 # patch, the standalone fix, only) is built from.  Both kinds build from the one tree, checked out in turn, into

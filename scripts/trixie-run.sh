@@ -19,31 +19,9 @@ root=$TRIXIE_ROOT
 prog=${1:?usage: trixie-run.sh PROGRAM [ARGS...]}
 shift
 [ -x "$root/usr/bin/$prog" ] || die "$root/usr/bin/$prog missing: run scripts/trixie-root.sh (make deps)"
-command -v unshare >/dev/null || die "unshare missing (util-linux)"
 build_dir=$(readlink -f "$BUILD")
 mkdir -p "$build_dir"
-for d in /tmp /dev /proc "$build_dir"; do
-	mkdir -p "$root$d"
-done
-# inside the new namespace: detach whatever is mounted on each folder of the
-# root (a bind to a removed folder cannot even be mounted over), bind the
-# host's folder, check that the root shows it, then enter the root (the
-# program by its absolute path: a wrapper of the same name early in PATH
-# would otherwise find itself again inside the root)
-# shellcheck disable=SC2016 # expanded by the inner shell
-exec unshare --mount --propagation private /bin/bash -euc '
-root=$1 build_dir=$2 prog=$3
-shift 3
-for d in /tmp /dev /proc "$build_dir"; do
-	for _ in 1 2 3 4 5 6 7 8; do
-		mountpoint -q "$root$d" || break
-		umount -l "$root$d"
-	done
-	mount --bind "$d" "$root$d"
-	[ "$(stat -c %d:%i "$d")" = "$(stat -c %d:%i "$root$d")" ] || {
-		echo "trixie-run.sh: $root$d does not show $d after the bind" >&2
-		exit 1
-	}
-done
-exec chroot "$root" "/usr/bin/$prog" "$@"
-' trixie-run "$root" "$build_dir" "$prog" "$@"
+# the program by its absolute path: a wrapper of the same name early in PATH
+# would otherwise find itself again inside the root
+chroot_binds_cmd "$root" /tmp /dev /proc "$build_dir"
+exec "${CHROOT_BINDS[@]}" "/usr/bin/$prog" "$@"
