@@ -110,6 +110,12 @@ phase=
 halted=
 [ -f "$dir/halted" ] && halted=$(head -n 1 "$dir/halted" | cut -c1-140)
 put halted "$halted"
+# set_halted: status, phase and the one line of a kernel that halted
+set_halted() {
+	status=halted
+	phase=$(boot_phase)
+	error="the $phase halted in a panic: $halted"
+}
 # boot_phase: which boot the console ended in
 boot_phase() {
 	case "${#banners[@]}" in
@@ -121,9 +127,7 @@ boot_phase() {
 if [ "$scenario" = prep ]; then
 	status=ok
 	if [ -n "$halted" ]; then
-		status=halted
-		phase=$(boot_phase)
-		error="the $phase halted in a panic: $halted"
+		set_halted
 	elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 		status=hang
 		phase="first boot"
@@ -295,9 +299,7 @@ put dump_old_buf "$dump_old"
 
 # ---- status and the one line of a failure
 if [ -n "$halted" ]; then
-	status=halted
-	phase=$(boot_phase)
-	error="the $phase halted in a panic: $halted"
+	set_halted
 elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	status=hang
 	phase=$(boot_phase)

@@ -54,6 +54,7 @@ while [ $# -gt 0 ]; do
 	*) die "unknown option $1" ;;
 	esac
 done
+bad_kind=${kinds##* }		# the bad-input run's kind: the last one
 
 T0=$(date +%s)
 mkdir -p "$DEB"
@@ -94,8 +95,7 @@ if [ $run = 1 ]; then
 		done
 	done
 	if [ $bad = 1 ]; then
-		bad_kind=${kinds##* }
-		"$HERE/run-debian.sh" --crashkernel "$BAD_CK" "$bad_kind" S1
+			"$HERE/run-debian.sh" --crashkernel "$BAD_CK" "$bad_kind" S1
 	fi
 	stamp runs_s "$(($(date +%s) - T0))"
 fi
@@ -226,7 +226,6 @@ for s in $scenarios; do
 	echo "$row" >>"$MD"
 done
 if [ $bad = 1 ]; then
-	bad_kind=${kinds##* }
 	f=$DEB/runs/$bad_kind/S1-ck$BAD_CK/result.env
 	status='' error=''
 	# shellcheck disable=SC1090
