@@ -7,6 +7,10 @@
 #   scripts/kernel.sh build KIND        configure and build KIND: patched,
 #                                       debug, baseline (6.12) or the same
 #                                       with -7.3 (7.3)
+#   scripts/kernel.sh verify KIND       is KIND's image from a finished build
+#                                       of the tree as it stands? (exit 1 if not)
+#   scripts/kernel.sh stamp KIND        the stamp a finished build of KIND
+#                                       writes (revision, config, image digest)
 #   scripts/kernel.sh version [BASE]    print the base version
 #
 # A base is Debian's linux-source tarball (6.12: linux-source-6.12 from
@@ -168,19 +172,41 @@ make_tree() {
 	git -C "$tree" log --oneline base..series >&2
 }
 
+# the config fragments of kind $1 on top of vtd-kdump.config: the base's
+# own, then the kind's
+config_fragments() {
+	local kind=$1 extra
+	extra=$TOP/config/vtd-kdump-$(base_of_kind "$kind").config
+	case "${kind%-7.3}" in
+	patched) extra="$extra $TOP/config/vtd-kdump-series.config" ;;
+	debug) extra="$extra $TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
+	esac
+	# DWARF only where crash opens the dumps (vtd-kdump-dwarf.config)
+	case "$kind" in
+	baseline | patched | fix1) extra="$extra $TOP/config/vtd-kdump-dwarf.config" ;;
+	*) extra="$extra $TOP/config/vtd-kdump-nodwarf.config" ;;
+	esac
+	echo "$extra"
+}
+
+# what the configuration of kind $1 is made from: the fragments, and the
+# VT-d Kconfig at the kind's revision (not as the tree is checked out now)
+config_sum() {
+	# shellcheck disable=SC2046 # a list of files
+	{
+		cat "$TOP/config/vtd-kdump.config" $(config_fragments "$1")
+		git -C "$(kind_src "$1")" show "$(kind_rev "$1"):drivers/iommu/intel/Kconfig"
+	} | md5sum | cut -d' ' -f1
+}
+
 configure() {
 	local kind=$1 src out
 	src=$(kind_src "$kind")
 	out=$(kind_out "$kind")
 	mkdir -p "$out"
 	local frag=$TOP/config/vtd-kdump.config sum extra
-	# the base's own fragment, then the kind's
-	extra=$TOP/config/vtd-kdump-$(base_of_kind "$kind").config
-	case "${kind%-7.3}" in
-	patched) extra="$extra $TOP/config/vtd-kdump-series.config" ;;
-	debug) extra="$extra $TOP/config/vtd-kdump-series.config $TOP/config/vtd-kdump-debug.config" ;;
-	esac
-	sum=$(cat "$frag" $extra "$src/drivers/iommu/intel/Kconfig" | md5sum | cut -d' ' -f1)
+	extra=$(config_fragments "$kind")
+	sum=$(config_sum "$kind")
 	if [ -f "$out/.config" ] && [ "$(cat "$out/.config-stamp" 2>/dev/null)" = "$sum" ]; then
 		return 0
 	fi
@@ -204,12 +230,40 @@ configure() {
 	echo "$sum" >"$out/.config-stamp"
 }
 
+# A kind that is its base's baseline plus patches (patched, fix1) and has
+# never been built starts from a copy of the baseline's finished build of
+# this tree: make then rebuilds only what the patches and the kind's
+# options change (kbuild's fixdep dependencies are per file and per
+# option), where a fresh folder would depend on ccache, whose direct mode
+# misses every file once the kind's options change autoconf.h.
+seed_from_baseline() {
+	local kind=$1 bkind out bout
+	case "${kind%-7.3}" in
+	patched | fix1) ;;
+	*) return 0 ;;
+	esac
+	bkind=baseline${kind#"${kind%-7.3}"}
+	out=$(kind_out "$kind")
+	bout=$(kind_out "$bkind")
+	[ ! -f "$out/.config" ] || return 0
+	verify "$bkind" >/dev/null 2>&1 || return 0
+	log "$kind: starting from a copy of the $bkind build"
+	mkdir -p "$out"
+	cp -a "$bout/." "$out/"
+	rm -f "$out/build-stamp" "$out/built-rev" "$out/build.log"
+}
+
 build() {
 	local kind=$1 src out start
 	src=$(kind_src "$kind")
 	out=$(kind_out "$kind")
 	[ -d "$src/.git" ] || die "$src is missing: run 'scripts/kernel.sh tree $(base_of_kind "$kind")' first"
 	checkout_rev "$(kind_rev "$kind")" "$src"
+	# the stamp says which tree the image is from: gone until this build
+	# succeeds, so that a failed build never leaves an image that passes
+	# for this tree's (verify)
+	rm -f "$out/build-stamp"
+	seed_from_baseline "$kind"
 	configure "$kind"
 	setup_ccache
 	start=$(date +%s)
@@ -222,11 +276,46 @@ build() {
 	log "$kind kernel built in $(($(date +%s) - start)) s: $out/arch/x86/boot/bzImage"
 	base_version "$(base_of_kind "$kind")" >"$out/base-version"
 	git -C "$src" rev-parse HEAD >"$out/built-rev"
+	stamp_of "$kind" >"$out/build-stamp"
+}
+
+# rev, configuration and image digest of kind $1 as the tree stands now
+stamp_of() {
+	local kind=$1 img
+	img=$(kind_out "$kind")/arch/x86/boot/bzImage
+	echo "rev $(git -C "$(kind_src "$kind")" rev-parse "$(kind_rev "$kind")^{commit}")"
+	echo "config $(config_sum "$kind")"
+	echo "image $(sha256sum <"$img" 2>/dev/null | cut -d' ' -f1)"
+}
+
+# verify KIND: the kernel image of KIND was built, successfully, from the
+# tree as it stands (its revision for KIND and the configuration), and has
+# not changed since.  One line on stdout either way; exit 1 if not.
+verify() {
+	local kind=$1 out want got
+	out=$(kind_out "$kind")
+	if [ ! -f "$out/arch/x86/boot/bzImage" ]; then
+		echo "$kind: no kernel image ($out/arch/x86/boot/bzImage): its build failed or did not run"
+		return 1
+	fi
+	if [ ! -f "$out/build-stamp" ]; then
+		echo "$kind: the image is not from a finished build (no build-stamp: the last build failed or was interrupted)"
+		return 1
+	fi
+	want=$(stamp_of "$kind")
+	got=$(cat "$out/build-stamp")
+	if [ "$want" != "$got" ]; then
+		echo "$kind: the image is not this tree's: $(diff <(echo "$got") <(echo "$want") | sed -n 's/^> //p' | cut -d' ' -f1 | paste -sd, -) differ"
+		return 1
+	fi
+	echo "$kind: image built from $(git -C "$(kind_src "$kind")" rev-parse --short "$(kind_rev "$kind")^{commit}")"
 }
 
 case "${1:-}" in
 tree) make_tree "${2:-$BASE}" ;;
 build) build "${2:?kind}" ;;
+verify) verify "${2:?kind}" ;;
+stamp) stamp_of "${2:?kind}" ;;
 version) base_version "${2:-$BASE}" ;;
-*) die "usage: $0 tree [BASE] | build KIND | version [BASE]" ;;
+*) die "usage: $0 tree [BASE] | build KIND | verify KIND | version [BASE]" ;;
 esac

