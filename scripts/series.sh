@@ -19,6 +19,9 @@ PATCHES=$(patches_of_base "$BASE")
 SERIES_FILE=$PATCHES/series
 SERIES_OUT=$TOP/out/series/$BASE
 CHECK_OUT=$OUT/series-check-$BASE
+# checkpatch runs from the base's tree while git am moves it on: the files
+# it reads (scripts/, Documentation/) are none the series changes
+CHECKPATCH_TREE=$LINUX
 
 slug() {
 	echo "$1" | tr 'A-Z' 'a-z' | sed -e 's/[^a-z0-9]\+/-/g' -e 's/^-//' -e 's/-$//' | cut -c1-52
@@ -151,6 +154,30 @@ maintainers_cover_new_files() {
 	[ "$missing" = 0 ]
 }
 
+# checkpatch --strict of every patch of out/series/BASE, in order, against
+# the tree of the base (the series changes none of the files checkpatch
+# reads besides MAINTAINERS, whose FILE_PATH_CHANGES question is answered
+# by maintainers_cover_new_files)
+checkpatch_all() {
+	local p n=0 name
+	for p in "$SERIES_OUT"/0*-*.patch; do
+		case "$p" in *cover-letter*) continue ;; esac
+		n=$((n + 1))
+		name=$(basename "$p")
+		# UNKNOWN_COMMIT_ID: the tree is a release tarball without git
+		# history, so checkpatch cannot look up a Fixes: commit (patch 1's
+		# was checked against mainline by hand: see its note in the README)
+		if (cd "$CHECKPATCH_TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
+			--ignore "UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES$(exceptions "$name")" "$p") \
+			>"$CHECK_OUT/checkpatch-$n.log" 2>&1; then
+			echo "PASS: series: $name: checkpatch --strict clean"
+		else
+			echo "FAIL: series: $name: checkpatch --strict"
+			cat "$CHECK_OUT/checkpatch-$n.log"
+		fi
+	done
+}
+
 # Apply the generated series onto a pristine base with git am (in build/linux,
 # on a scratch branch, so ccache serves unchanged objects), build each patch
 # (W=1 for drivers/iommu/intel; with SERIES_FULL=1, as make series-check
@@ -162,15 +189,31 @@ check() {
 	local patched=patched
 	[ "$BASE" = 6.12 ] || patched=patched-$BASE
 	[ -f "$OUT/$patched/.config" ] || die "build the $patched kernel first (its .config is reused)"
-	local fails=0 p n=0 start name target=
+	local fails=0 p n=0 start name target= cfgs
 	[ "${SERIES_FULL:-0}" = 1 ] && target=bzImage
 	checkout_rev base
 	git -C "$LINUX" checkout -q -B series-check base
 	mkdir -p "$CHECK_OUT"
-	cp "$OUT/$patched/.config" "$CHECK_OUT/.config"
+	# The patched kind's configuration, without debug information unless
+	# the patches are linked too (W=1 warnings do not depend on it, and the
+	# files compile faster without it): kept as the
+	# pristine copy each patch that touches a Kconfig file starts from, so
+	# that an option a later patch adds (its KUnit tests) is set again
+	# once the patch that defines it is applied.
+	cp "$OUT/$patched/.config" "$CHECK_OUT/config.pristine"
+	[ -n "$target" ] ||
+		"$LINUX/scripts/config" --file "$CHECK_OUT/config.pristine" \
+			-d DEBUG_INFO -d DEBUG_INFO_DWARF5 -d DEBUG_INFO_DWARF4 \
+			-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -e DEBUG_INFO_NONE
+	cp "$CHECK_OUT/config.pristine" "$CHECK_OUT/.config"
 	setup_ccache
 	# W=1 warnings the base already has are not the series' to fix
 	make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
+	# checkpatch reads the patch files and a few files of the tree the
+	# series does not change: run it beside the builds (one core is idle
+	# while a single file compiles)
+	checkpatch_all >"$CHECK_OUT/checkpatch-all.log" 2>&1 &
+	local cp_pid=$!
 	make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 drivers/iommu/intel/ \
 		>"$CHECK_OUT/build-base.log" 2>&1 || die "the base does not build"
 	warnings "$CHECK_OUT/build-base.log" >"$CHECK_OUT/warnings-base"
@@ -184,20 +227,12 @@ check() {
 			fails=$((fails + 1))
 			break
 		fi
-		# UNKNOWN_COMMIT_ID: the tree is a release tarball without git
-		# history, so checkpatch cannot look up a Fixes: commit (patch 1's
-		# was checked against mainline by hand: see its note in the README)
-		if (cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
-			--ignore "UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES$(exceptions "$name")" "$p") \
-			>"$CHECK_OUT/checkpatch-$n.log" 2>&1; then
-			echo "PASS: series: $name: checkpatch --strict clean"
-		else
-			echo "FAIL: series: $name: checkpatch --strict"
-			cat "$CHECK_OUT/checkpatch-$n.log"
-			fails=$((fails + 1))
-		fi
 		start=$(date +%s)
-		make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
+		cfgs=$(git -C "$LINUX" diff-tree --no-commit-id -r --name-only HEAD | grep -c '/Kconfig' || true)
+		if [ "$cfgs" != 0 ]; then
+			cp "$CHECK_OUT/config.pristine" "$CHECK_OUT/.config"
+			make -s -C "$LINUX" O="$CHECK_OUT" olddefconfig >/dev/null 2>&1
+		fi
 		if make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 \
 			drivers/iommu/intel/ >"$CHECK_OUT/build-$n.log" 2>&1 &&
 			{ [ -z "$target" ] || make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" \
@@ -216,6 +251,15 @@ check() {
 			fails=$((fails + 1))
 		fi
 	done
+	# every option the series adds was built with it: its objects exist
+	local o
+	for o in $(grep -h '^CONFIG_INTEL_IOMMU_KDUMP' "$CHECK_OUT/config.pristine" | sed 's/=.*//'); do
+		grep -q "^$o=" "$CHECK_OUT/.config" ||
+			{ echo "FAIL: series: $o of the patched kernel is not set at the last patch"; fails=$((fails + 1)); }
+	done
+	wait "$cp_pid"
+	cat "$CHECK_OUT/checkpatch-all.log"
+	fails=$((fails + $(grep -c '^FAIL' "$CHECK_OUT/checkpatch-all.log" || true)))
 	maintainers_cover_new_files || fails=$((fails + 1))
 	if [ "$(git -C "$LINUX" rev-parse 'HEAD^{tree}')" = "$(git -C "$LINUX" rev-parse 'series^{tree}')" ]; then
 		echo "PASS: series: git am of out/series reproduces the build tree"
