@@ -6,7 +6,7 @@
 #
 #   scenarios.sh [--kernels "baseline patched debian"] [--scenarios "S1 S2@sm ..."]
 #                [--only KIND "S1 S2 ..."] [--quick] [--check [FILE]] [--no-run]
-#                [--timeout S]
+#                [--timeout S] [--jobs N]
 #
 #   --kernels    kernel kinds (default "baseline patched"; debug is the
 #                patched kernel with lockdep and sleep-in-atomic checks, held
@@ -20,6 +20,13 @@
 #   --check      compare with expectations (default expectations.txt beside
 #                this script): one PASS:/FAIL: line per check, exit 1 on a FAIL
 #   --no-run     only rebuild the table (and checks) from earlier runs
+#   --jobs N     runs at a time (default 1); W runs always go alone
+#
+# A kind whose kernel image is missing or not from a finished build of the
+# tree as it stands (scripts/kernel.sh verify) makes none of its runs: a
+# FAIL line, and every check of its runs fails for want of a result.  The
+# result folders of the runs to make are emptied first: results come only
+# from this run.
 #
 # Results: build/scenarios/KIND/NAME/ (see run-qemu.sh), the table on stdout
 # and in build/scenarios/results.md and results.csv; W (frames into an e1000
@@ -56,7 +63,8 @@ while [ $# -gt 0 ]; do
 		;;
 	--no-run) run=0; shift ;;
 	--timeout) timeout_opt=(--timeout "$2"); shift 2 ;;
-	-h | --help) sed -n '4,22p' "$0"; exit 0 ;;
+	--jobs) jobs=$2; shift 2 ;;
+	-h | --help) sed -n '4,29p' "$0"; exit 0 ;;
 	*) echo "scenarios.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -98,7 +106,7 @@ t_all=$(date +%s)
 # is printed as a RETRY: line with its last console line and kept in
 # NAME.hang/, the second run's verdict is the one that counts.  Hangs that
 # come back fail as before.
-retries=0
+[ -n "${jobs:-}" ] || jobs=1
 run_scenario() {
 	local kind=$1 s=$2 v=$3 initrd=$4 out rc dir args
 	args=("${timeout_opt[@]}" --initramfs "$initrd" --variant "$v" "$kind" "$s")
@@ -110,7 +118,6 @@ run_scenario() {
 		[ -d "$dir" ] && mv "$dir" "$dir.hang"
 		# shellcheck disable=SC2001 # at line starts only
 		sed 's/^FAIL: /RETRY: /' <<<"$out"
-		retries=$((retries + 1))
 		"$HERE/run-qemu.sh" "${args[@]}"
 		return
 	fi
@@ -118,16 +125,47 @@ run_scenario() {
 	return $rc
 }
 
+# Each run prints its "done:" line (or FAIL: lines) when it ends; a run
+# whose run-qemu.sh exits non-zero without a FAIL: line of its own gets one
+# here, so that no failed run goes uncounted.
+run_one() {		# run_one KIND SCENARIO VARIANT INITRD OUTFILE
+	local out rc
+	out=$(run_scenario "$1" "$2" "$3" "$4" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	if [ $rc != 0 ] && ! grep -q '^FAIL: ' <<<"$out"; then
+		echo "FAIL: $1 $(name_of "$2@$3"): run-qemu.sh exited $rc: $(tail -n 1 <<<"$out")"
+	fi
+}
+
+# Runs go $jobs at a time (a TCG guest keeps about one host core busy);
+# W runs go alone, after the others: their host sender keeps a fixed frame
+# rate and their windows are judged by host time.
+declare -a queue_a queue_w
 if [ $run = 1 ]; then
 	for kind in $kernels; do
 		img=$(kernel_image "$kind")
+		case "$kind" in
+		debian | debian-primary) verified=1 ;;
+		*) verified=0 ;;
+		esac
 		if [ ! -f "$img" ]; then
-			echo "SKIP: $kind: no kernel image $img"
+			echo "FAIL: $kind: no kernel image $img (its build failed or did not run): none of its runs made"
+			harness_fail=1
 			continue
 		fi
+		if [ $verified = 0 ] && ! why=$("$TOP/scripts/kernel.sh" verify "$kind" 2>&1); then
+			echo "FAIL: $(tail -n 1 <<<"$why"): none of its runs made"
+			harness_fail=1
+			continue
+		fi
+		# results come only from this run
+		for sv in $(runs_of "$kind"); do
+			rm -rf "${RES:?}/$kind/$(name_of "$sv")" "$RES/$kind/$(name_of "$sv").hang"
+		done
 		initrd=$RES/$kind/initramfs.cpio.gz
 		"$TOP/scripts/initramfs.sh" "$kind" "$initrd" || {
-			echo "FAIL: $kind: initramfs build failed"
+			echo "FAIL: $kind: initramfs build failed: none of its runs made"
 			harness_fail=1
 			continue
 		}
@@ -135,11 +173,51 @@ if [ $run = 1 ]; then
 			s=${sv%%@*}
 			v=legacy
 			[[ "$sv" == *@* ]] && v=${sv#*@}
-			run_scenario "$kind" "$s" "$v" "$initrd"
+			if [ "$s" = W ]; then
+				queue_w+=("$kind $s $v $initrd")
+			else
+				queue_a+=("$kind $s $v $initrd")
+			fi
 		done
+	done
+	tmpd=$(mktemp -d)
+	n=0
+	running=0
+	for job in "${queue_a[@]}"; do
+		# shellcheck disable=SC2086 # four words
+		set -- $job
+		if [ $running -ge "$jobs" ]; then
+			wait -n
+			running=$((running - 1))
+			for f in "$tmpd"/*.done; do
+				[ -e "$f" ] || continue
+				cat "${f%.done}.out"
+				rm -f "$f" "${f%.done}.out"
+			done
+		fi
+		n=$((n + 1))
+		( run_one "$@" >"$tmpd/$n.out"; : >"$tmpd/$n.done" ) &
+		running=$((running + 1))
+	done
+	wait
+	for f in "$tmpd"/*.done; do
+		[ -e "$f" ] || continue
+		cat "${f%.done}.out"
+	done
+	rm -rf "$tmpd"
+	for job in "${queue_w[@]}"; do
+		# shellcheck disable=SC2086 # four words
+		run_one $job
 	done
 fi
 t_all=$(($(date +%s) - t_all))
+# this run's hangs (the result folders of its runs were emptied first)
+retries=0
+[ $run = 1 ] && retries=$(for kind in $kernels; do
+	for sv in $(runs_of "$kind"); do
+		[ -d "$RES/$kind/$(name_of "$sv").hang" ] && echo x
+	done
+done | wc -l)
 [ "$retries" = 0 ] || echo "NOTE: $retries scenario run(s) hung once and were run again (RETRY: lines above)"
 
 # ---- table ----
@@ -311,41 +389,80 @@ echo "results: $md $modes $matrix $wmd $csv"
 [ $run = 1 ] && echo "scenario set took ${t_all}s"
 
 # ---- checks ----
+# the kind of the same base that a check of KIND is also tried on: the
+# baseline for the patched kinds, the patched kernel for the baseline
+other_kind() {
+	case "$1" in
+	patched | debug | fix1) echo baseline ;;
+	baseline) echo patched ;;
+	patched-7.3 | debug-7.3 | fix1-7.3) echo baseline-7.3 ;;
+	baseline-7.3) echo patched-7.3 ;;
+	esac
+}
+# check_env ENV KEY OP VALUE: 0 if ENV's KEY passes; prints what it got
+check_env() {
+	local got ok=0
+	got=$(
+		# shellcheck disable=SC1090
+		. "$1"
+		eval "echo \"\${$2-__missing__}\""
+	)
+	case "$3" in
+	=) [ "$got" = "$4" ] && ok=1 ;;
+	!=) [ "$got" != "$4" ] && [ "$got" != __missing__ ] && ok=1 ;;
+	'~') echo "$got" | grep -qE -- "$4" && ok=1 ;;
+	*) got="bad operator '$3'" ;;
+	esac
+	echo "$got"
+	[ $ok = 1 ]
+}
 fails=0
+nchecks=0
+nsep=0
 if [ -n "$check" ]; then
 	echo
 	while read -r ckind cscen key op val; do
 		case "$ckind" in '' | '#'*) continue ;; esac
 		for kind in $kernels; do
-			# KIND of a row: a kind (its base's kernels too), or KIND@BASE
+			# KIND of a row: a kind (its base's kernels too), KIND@BASE,
+			# or =KIND (that kind alone)
 			base=6.12
 			case "$kind" in *-7.3) base=7.3 ;; esac
-			# shellcheck disable=SC2254
-			case "$(expect_kind "$kind")@$base" in $ckind@* | $ckind) ;; *) continue ;; esac
+			if [ "${ckind#=}" != "$ckind" ]; then
+				[ "$kind" = "${ckind#=}" ] || continue
+			else
+				# shellcheck disable=SC2254
+				case "$(expect_kind "$kind")@$base" in $ckind@* | $ckind) ;; *) continue ;; esac
+			fi
 			for sv in $(runs_of "$kind"); do
 				name=$(name_of "$sv")
 				# shellcheck disable=SC2254
 				case "$name" in $cscen) ;; *) continue ;; esac
+				nchecks=$((nchecks + 1))
 				env=$RES/$kind/$name/result.env
 				if [ ! -f "$env" ]; then
-					echo "FAIL: $kind $name: no result (run missing)"
+					echo "FAIL: $kind $name: $key $op $val (no result: run missing)"
 					fails=$((fails + 1))
 					continue
 				fi
-				got=$(
-					# shellcheck disable=SC1090
-					. "$env"
-					eval "echo \"\${$key-__missing__}\""
-				)
-				ok=0
-				case "$op" in
-				=) [ "$got" = "$val" ] && ok=1 ;;
-				!=) [ "$got" != "$val" ] && [ "$got" != __missing__ ] && ok=1 ;;
-				'~') echo "$got" | grep -qE -- "$val" && ok=1 ;;
-				*) echo "FAIL: bad operator '$op' in $check"; fails=$((fails + 1)); continue ;;
-				esac
-				if [ $ok = 1 ]; then
-					echo "PASS: $kind $name: $key $op $val"
+				if got=$(check_env "$env" "$key" "$op" "$val"); then
+					# does the other kernel of the base fail it?
+					sep=
+					okind=$(other_kind "$kind")
+					oenv=$RES/$okind/$name/result.env
+					# (a value the other kernel did not measure, such as a
+					# crash run it does not get, separates nothing)
+					if [ -n "$okind" ] && [ -f "$oenv" ] &&
+						! ogot=$(check_env "$oenv" "$key" "$op" "$val"); then
+						case "$ogot" in
+						__missing__ | none* | n/a) ;;
+						*)
+							sep=" [separates: $okind has '$ogot']"
+							nsep=$((nsep + 1))
+							;;
+						esac
+					fi
+					echo "PASS: $kind $name: $key $op $val$sep"
 				else
 					echo "FAIL: $kind $name: $key $op $val (got '$got')"
 					fails=$((fails + 1))
@@ -354,5 +471,6 @@ if [ -n "$check" ]; then
 		done
 	done <"$check"
 	echo "checks: $fails failed"
+	echo "NOTE: scenario checks: $nchecks, of which $nsep separate patched from baseline (the other kernel of the base, run on the same scenario, fails them)"
 fi
 [ $fails = 0 ] && [ $harness_fail = 0 ]
