@@ -11,7 +11,8 @@
 # The console is split at the kernel banners: the primary (or the first
 # boot for prep), the capture kernel kdump-tools loaded, the rebooted system.
 # Keys:
-#   status        ok | halted | hang | kdump-not-ready | primary-error | no-capture-boot
+#   status        ok | halted | hang | kdump-not-ready | primary-error | no-capture-boot |
+#                 harness-param (a test module ignored an unknown parameter)
 #                 | capture-panic | no-dump | no-after-boot
 #   halted        the "---[ end Kernel panic" line of a kernel that stopped
 #                 without a capture kernel (tsconsole.py stopped QEMU)
@@ -30,7 +31,8 @@
 #   w_<watch>     before>after of the pages the stale DMA may reach
 #   landed        old-buffer | new-buffer | kdump-memory | dropped (as the
 #                 QEMU harness's analyze.sh names them)
-#   check_pa_claimed check_pa_in_initrd  S3a: the damaged leaf's target
+#   check_pa_in_initrd  S3a: the damaged leaf's target is in the capture
+#                 kernel's retained initrd (yes | no)
 #   dump_saved    yes | no: /var/crash/<stamp>/dump.<stamp> on the disk
 #   dump_dir dump_bytes dmesg_file  what kdump-tools left
 #   guest_dmesg_panic  kdump-tools' dmesg.<stamp> (the crashed kernel's
@@ -175,7 +177,6 @@ put stale_dma "$(rv stale_dma "$K")"
 put new_dma "$(rv new_dma "$K")"
 put new_iova "$(rv new_iova "$K")"
 put iova_reused "$(rv iova_reused "$K")"
-put check_pa_claimed "$(rv check_pa_claimed "$K")"
 put check_pa_in_initrd "$(rv check_pa_in_initrd "$K")"
 put kdump_errors "$(grep -c 'VTDK-ERROR' "$K")"
 summary=$(grep -E 'DMAR: .*kdump: adopted' "$K" | tail -n 1 | sed 's/^\[[ 0-9.]*\] *//')
@@ -310,6 +311,12 @@ elif [ -n "$primary_error" ]; then
 	*) status=primary-error ;;
 	esac
 	error=$primary_error
+elif badparam=$(grep -hoE 'vtdk_[a-z_]+: unknown parameter .[a-z_]+. ignored' "$dir/console.log" | head -n 1) &&
+	[ -n "$badparam" ]; then
+	# a test module ignored a parameter the guest passed: the step did not
+	# do what the scenario says, whatever else the run shows
+	status=harness-param
+	error="a test module was given a parameter it does not have: $badparam"
 elif [ "${#banners[@]}" -lt 2 ]; then
 	status=no-capture-boot
 	error="no capture kernel booted after the panic (last console line: $last)"

@@ -157,7 +157,7 @@ for s in $scenarios; do
 		# shellcheck disable=SC1090
 		status='' landed='' dmar_faults='' edu_quarantined='' new_iova='' iova_reused='' new_dma='' \
 			dump_saved='' dump_verified='' crash_bt='' fsck='' capture_to_saved_s='' kdump_summary='' \
-			guest_kdump_log='' guest_dmesg_panic='' error='' guest_adoption='' journal_summary='' last_line=''
+			guest_kdump_log='' guest_dmesg_panic='' check_pa_in_initrd='' error='' guest_adoption='' journal_summary='' last_line=''
 		# shellcheck disable=SC1090
 		. "$f"
 		[ "$k" = stock ] && stock_t=$capture_to_saved_s
@@ -199,6 +199,13 @@ for s in $scenarios; do
 		ok=BAD
 		[ "$fsck" = 0 ] && ok=OK
 		check $ok "$k $name: root ext4 after the sequence: e2fsck -fn exit $fsck"
+		if [ "$scen" = S3a ]; then
+			# the damaged leaf's target is a page of the retained
+			# capture initrd (kdump memory that nothing uses)
+			ok=BAD
+			[ "${check_pa_in_initrd:-}" = yes ] && ok=OK
+			check $ok "$k $name: the damaged leaf's target is in the capture kernel's retained initrd (${check_pa_in_initrd:-no line})"
+		fi
 		case "$k" in
 		patched)
 			ok=BAD

@@ -128,5 +128,18 @@ check $? "halted capture kernel: ${took} s, status $(val halt-capture status), p
 [ -z "$(val no-halt halted)" ] && [ "$(val no-halt status)" != halted ]
 check $? "sysrq panic followed by a capture kernel: not halted (status $(val no-halt status))"
 
+# 6. a test module that ignored a parameter the guest passed it (claim=1,
+# which vtdk_edu no longer has, did exactly that) makes the run invalid
+{
+	banner 6.12.0-test
+	echo '[   50.000000] Kernel panic - not syncing: sysrq triggered crash'
+	banner 6.12.0-test
+	echo "[    3.100000] vtdk_edu: unknown parameter 'claim' ignored"
+	echo '[    3.200000] VTDK-RESULT role=kdump modprobe_rc=0 loaded=yes'
+} | feed badparam S3a 0
+[ "$(val badparam status)" = harness-param ] &&
+	[[ "$(val badparam error)" == "a test module was given a parameter it does not have: vtdk_edu: unknown parameter "*claim*" ignored" ]]
+check $? "a module that ignored a parameter: status $(val badparam status), one line: $(val badparam error)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
