@@ -435,6 +435,10 @@ void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
 	hw->fl5lp = cap_fl5lp_support(cap);
 	hw->pass_through = ecap_pass_through(ecap);
 	hw->dev_iotlb = ecap_dev_iotlb_support(ecap);
+	hw->flts = ecap_flts(ecap);
+	hw->slts = ecap_slts(ecap);
+	hw->prs = ecap_prs(ecap);
+	hw->rps = ecap_rps(ecap);
 	hw->haw = boot_cpu_data.x86_phys_bits;
 	hw->ndoms = cap_ndoms(cap);
 	hw->pasid_bits = pasid_supported(iommu) ? ecap_pss(ecap) + 1 : 0;
@@ -757,11 +761,13 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
  * tables in place, refused leaves included.  A leaf that maps memory of the
  * kdump kernel, or one whose target the walker did not check, would let
  * stale DMA reach that memory: the device is blocked until its driver
- * attaches it (%VTD_KDUMP_PARTIAL).  A leaf with reserved bits makes the
- * hardware fault instead of translating, and a leaf that maps neither
- * kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR) cannot reach the
- * kdump kernel's memory: those leaves are only left out of the replay, and
- * the device keeps its old context, as a plain copy keeps it.
+ * attaches it (%VTD_KDUMP_PARTIAL).  A leaf with reserved bits, or a
+ * first-level leaf that denies user-mode access (which DMA without PASID
+ * is), makes the hardware fault instead of translating, and a leaf that
+ * maps neither kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR)
+ * cannot reach the kdump kernel's memory: those leaves are only left out
+ * of the replay, and the device keeps its old context, as a plain copy
+ * keeps it.
  *
  * Return: true if the device must be blocked.
  */
@@ -769,6 +775,7 @@ static bool vtd_kdump_refusal_blocks(enum vtd_kdump_reason why)
 {
 	switch (why) {
 	case VTD_KDUMP_LEAF_RSVD:
+	case VTD_KDUMP_LEAF_PRIV:
 	case VTD_KDUMP_LEAF_NOT_RAM:
 		return false;
 	default:

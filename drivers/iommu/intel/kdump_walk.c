@@ -165,6 +165,7 @@ static const char * const vtd_kdump_reason_strs[VTD_KDUMP_NR_REASONS] = {
 	[VTD_KDUMP_MAP_FAILED]		= "cannot map old memory",
 	[VTD_KDUMP_IOVA_RANGE]		= "IOVA outside the aperture",
 	[VTD_KDUMP_VISIT_ABORTED]	= "walk stopped by its caller",
+	[VTD_KDUMP_LEAF_PRIV]		= "leaf denies user-mode DMA (U/S clear)",
 };
 
 /**
@@ -415,7 +416,12 @@ vtd_kdump_decode_sm_context(const struct vtd_kdump_hw *hw,
 		return VTD_KDUMP_CTX_RSVD;
 	if ((lo & VTD_SMCE_LO_PASIDE) && !hw->pasid_bits)
 		return VTD_KDUMP_CTX_RSVD;
+	if ((lo & VTD_SMCE_LO_PRE) && !hw->prs)
+		return VTD_KDUMP_CTX_RSVD;
 	ctx->rid_pasid = FIELD_GET(VTD_SMCE_HI_RID_PASID, hi);
+	/* Without ECAP.RPS, requests-without-PASID use PASID 0 */
+	if (ctx->rid_pasid && !hw->rps)
+		return VTD_KDUMP_CTX_RSVD;
 	ctx->pasid_dir = lo & VTD_SMCE_LO_PASIDDIRPTR;
 	if (ctx->rid_pasid >= vtd_kdump_pasid_limit(hw, lo))
 		return VTD_KDUMP_PASID_RANGE;
@@ -616,10 +622,22 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 /* Scalable mode: PASID directory and RID_PASID entry                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * PGTT first-stage (9.6).  Requests-without-PASID are user-mode requests
+ * unless the context entry's RID_PRIV makes them supervisor requests (9.4);
+ * the walker checks user-mode access only (U/S, and R/W without WPE), so
+ * supervisor DMA through first-stage tables is not adopted.
+ */
 static enum vtd_kdump_reason
 vtd_kdump_decode_pasid_fl(const struct vtd_kdump_hw *hw, const u64 *pe,
 			  struct vtd_kdump_ctx *ctx)
 {
+	if (!hw->flts)
+		return VTD_KDUMP_PASID_PGTT;
+	if (pe[2] & VTD_PE2_RSVD)
+		return VTD_KDUMP_PASID_ENTRY_RSVD;
+	if (ctx->raw[1] & VTD_SMCE_HI_RID_PRIV)
+		return VTD_KDUMP_PASID_PGTT;
 	switch (FIELD_GET(VTD_PE2_FLPM, pe[2])) {
 	case VTD_FLPM_4LEVEL:
 		ctx->levels = VTD_KDUMP_FL_MIN_LEVELS;
@@ -645,6 +663,8 @@ vtd_kdump_decode_pasid_sl(const struct vtd_kdump_hw *hw, const u64 *pe,
 {
 	unsigned int aw = FIELD_GET(VTD_PE0_AW, pe[0]);
 
+	if (!hw->slts)
+		return VTD_KDUMP_PASID_PGTT;
 	if (!vtd_kdump_sagaw_has(hw, aw))
 		return VTD_KDUMP_CTX_AW;
 	if (vtd_kdump_beyond_haw(hw, pe[0] & VTD_PE0_SSPTPTR))
@@ -666,6 +686,8 @@ vtd_kdump_decode_pasid_entry(const struct vtd_kdump_hw *hw, const u64 *pe,
 	for (q = VTD_PE_FIRST_RSVD_QWORD; q < VTD_PE_QWORDS; q++)
 		if (pe[q])
 			return VTD_KDUMP_PASID_ENTRY_RSVD;
+	if ((pe[0] & VTD_PE0_RSVD) || (pe[1] & VTD_PE1_RSVD))
+		return VTD_KDUMP_PASID_ENTRY_RSVD;
 	ctx->did = FIELD_GET(VTD_PE1_DID, pe[1]);
 	if (ctx->did >= hw->ndoms)
 		return VTD_KDUMP_CTX_DID;
@@ -735,6 +757,7 @@ struct vtd_kdump_pt_fmt {
 	u64 ps;			/* page size bit */
 	u64 addr;		/* address field */
 	u64 large_ignore;	/* non-address bits of a 2M/1G leaf's field */
+	u64 user;		/* U/S: clear in any entry denies user DMA */
 	unsigned int ps_leaf_levels;	/* BIT(level): PS marks a leaf */
 	unsigned int ps_ok_levels;	/* BIT(level): that leaf size exists */
 	bool canonical;		/* upper half of the input is sign-extended */
@@ -765,6 +788,7 @@ static void vtd_kdump_fl_fmt(const struct vtd_kdump_hw *hw,
 		.ps		= VTD_FL_PS,
 		.addr		= VTD_FL_ADDR,
 		.large_ignore	= VTD_FL_PAT_LARGE,
+		.user		= VTD_FL_US,
 		.ps_leaf_levels	= BIT(2) | BIT(3),
 		.ps_ok_levels	= BIT(2) | (hw->fl1gp ? BIT(3) : 0),
 		.canonical	= true,
@@ -800,6 +824,12 @@ struct vtd_kdump_pt_walk {
 	 * 3.6.1 and 3.7.1), so a leaf's own bits are ANDed with these.
 	 */
 	unsigned int prot[VTD_KDUMP_MAX_LEVELS + 1];
+	/*
+	 * First level: the entries above a table at each level all have U/S
+	 * set.  A request-without-PASID is a user-mode request (3.6): it
+	 * faults unless U/S is set at every level down to the leaf.
+	 */
+	bool user[VTD_KDUMP_MAX_LEVELS + 1];
 };
 
 /* Adjacent old-RAM ranges a hint joins on either side, at most */
@@ -969,6 +999,8 @@ vtd_kdump_leaf_bits(const struct vtd_kdump_pt_walk *st, u64 pte,
 	}
 	if ((addr & st->beyond_haw) || (addr & low))
 		return VTD_KDUMP_LEAF_RSVD;
+	if (f->user && !((pte & f->user) && st->user[level]))
+		return VTD_KDUMP_LEAF_PRIV;
 	return VTD_KDUMP_OK;
 }
 
@@ -1178,6 +1210,7 @@ vtd_kdump_walk_pointer(struct vtd_kdump_pt_walk *st, u64 pte,
 	if ((pte & f->ps) || (pte & f->addr & st->beyond_haw))
 		return VTD_KDUMP_PGTABLE_RSVD;
 	st->prot[level - 1] = st->prot[level] & vtd_kdump_entry_prot(f, pte);
+	st->user[level - 1] = st->user[level] && (pte & f->user);
 	return vtd_kdump_walk_table(st, pte & f->addr, level - 1, iova);
 }
 
@@ -1288,6 +1321,10 @@ static bool vtd_kdump_levels_valid(const struct vtd_kdump_ctx *ctx)
  * Every leaf entry gets the same checks whether it is part of a run or
  * not: a run is accepted as a whole only when that is equivalent to
  * accepting each of its entries, and walked entry by entry otherwise.
+ * First-level leaves are checked as a request-without-PASID sees them, a
+ * user-mode request (VT-d spec 3.6): a leaf below an entry with U/S clear
+ * is refused (%VTD_KDUMP_LEAF_PRIV).  XD is not looked at: it restricts
+ * execute requests only.
  * A structural failure (a bad table pointer, reserved bits in a non-leaf
  * entry, a page reached twice, the budget) stops the walk; a bad leaf is
  * only rejected.  Leaves reported before a structural failure must be
@@ -1328,6 +1365,7 @@ enum vtd_kdump_reason vtd_kdump_walk_dev(const struct vtd_kdump_walker *w,
 		vtd_kdump_sl_fmt(w->hw, &st.fmt);
 	st.top_level = ctx->levels;
 	st.prot[st.top_level] = VTD_SL_R | VTD_SL_W;
+	st.user[st.top_level] = true;
 	st.beyond_haw = vtd_kdump_beyond_haw(w->hw, U64_MAX);
 	st.budget = vtd_kdump_walk_budget(w);
 	vtd_kdump_visited_reset(w->visited);

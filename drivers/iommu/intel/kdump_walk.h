@@ -7,8 +7,15 @@
  * struct vtd_kdump_ops, so the same source builds into the kernel, into
  * KUnit and into the userspace harness in tools/testing/vtd-kdump/.  Every
  * field read from old memory is untrusted: it is read once, checked against
- * the VT-d specification and the memory map, and only the checked copy is
- * used.
+ * the memory map and against what the VT-d specification lets the hardware
+ * translate, and only the checked copy is used.
+ *
+ * Not checked, because the IOMMU does not fault on it or the walker is not
+ * told the capability that decides: XD in first-level entries (execute
+ * requests only); domain id 0 with CAP.CM set (9.3: software must not use
+ * it, the hardware does not refuse it); PASID-entry fields reserved only
+ * without a capability the walker is not given (SSADE, SRE, WPE, EAFE, the
+ * memory-type fields, RID_PRIV without ECAP.RPRIVS).
  */
 #ifndef _INTEL_IOMMU_KDUMP_WALK_H
 #define _INTEL_IOMMU_KDUMP_WALK_H
@@ -59,7 +66,7 @@
 #define VTD_SMCE_LO_PDTS		GENMASK_ULL(11, 9)
 #define VTD_SMCE_LO_PASIDDIRPTR		GENMASK_ULL(63, 12)
 #define VTD_SMCE_HI_RID_PASID		GENMASK_ULL(19, 0)
-#define VTD_SMCE_HI_RID_PRIV		BIT_ULL(20)
+#define VTD_SMCE_HI_RID_PRIV		BIT_ULL(20)	/* requests-without-PASID */
 #define VTD_SMCE_HI_RSVD		GENMASK_ULL(63, 21)
 #define VTD_SM_CONTEXT_ENTRIES		128	/* per 4 KiB table; two per bus */
 #define VTD_SMCE_QWORDS			4
@@ -76,11 +83,17 @@
 #define VTD_PE0_FPD			BIT_ULL(1)
 #define VTD_PE0_AW			GENMASK_ULL(4, 2)
 #define VTD_PE0_PGTT			GENMASK_ULL(8, 6)
+#define VTD_PE0_RSVD			GENMASK_ULL(11, 10)
 #define VTD_PE0_SSPTPTR			GENMASK_ULL(63, 12)
 #define VTD_PE_QWORDS			8	/* 512-bit entry */
 #define VTD_PE_FIRST_RSVD_QWORD		3	/* bits 511:192 are reserved */
 #define VTD_PE1_DID			GENMASK_ULL(15, 0)
+#define VTD_PE1_RSVD			GENMASK_ULL(22, 16)
+/* Qword 2 holds the first-stage fields: used with PGTT first-stage only */
+#define VTD_PE2_SRE			BIT_ULL(0)
 #define VTD_PE2_FLPM			GENMASK_ULL(3, 2)
+#define VTD_PE2_WPE			BIT_ULL(4)
+#define VTD_PE2_RSVD			GENMASK_ULL(11, 8)
 #define VTD_PE2_FSPTPTR			GENMASK_ULL(63, 12)
 #define VTD_PGTT_FL_ONLY		1
 #define VTD_PGTT_SL_ONLY		2
@@ -95,9 +108,14 @@
 #define VTD_SL_PS			BIT_ULL(7)
 #define VTD_SL_ADDR			GENMASK_ULL(51, 12)
 
-/* First-level paging entries (9.7): the x86 paging format */
+/*
+ * First-level paging entries (9.7): the x86 paging format.  Bits 62:52 are
+ * ignored; XD (bit 63) only restricts execute requests, which a device's
+ * DMA is not: the walker ignores it too (see vtd_kdump_walk_dev()).
+ */
 #define VTD_FL_P			BIT_ULL(0)
 #define VTD_FL_RW			BIT_ULL(1)
+#define VTD_FL_US			BIT_ULL(2)	/* user-mode access */
 #define VTD_FL_PS			BIT_ULL(7)
 #define VTD_FL_PAT_LARGE		BIT_ULL(12)	/* PAT bit of a 2M/1G leaf */
 #define VTD_FL_ADDR			GENMASK_ULL(51, 12)
@@ -141,6 +159,7 @@ enum vtd_kdump_reason {
 	VTD_KDUMP_MAP_FAILED,		/* ops->map() failed */
 	VTD_KDUMP_IOVA_RANGE,		/* first-level upper (kernel) half */
 	VTD_KDUMP_VISIT_ABORTED,	/* the leaf visitor returned an error */
+	VTD_KDUMP_LEAF_PRIV,		/* first level: U/S clear, user DMA faults */
 	VTD_KDUMP_NR_REASONS,
 };
 
@@ -173,6 +192,10 @@ struct vtd_kdump_hw {
 	bool fl5lp;			/* first-level 5-level paging */
 	bool pass_through;		/* ECAP.PT */
 	bool dev_iotlb;			/* ECAP.DT */
+	bool flts;			/* ECAP_REG.FLTS (bit 47): PGTT first-stage */
+	bool slts;			/* ECAP_REG.SLTS (bit 46): PGTT second-stage */
+	bool prs;			/* ECAP_REG.PRS (bit 29): context PRE */
+	bool rps;			/* ECAP_REG.RPS (bit 49): RID_PASID other than 0 */
 	u8 haw;				/* host address width in bits */
 	u32 ndoms;			/* number of domain ids, CAP.ND */
 	u8 pasid_bits;			/* ECAP.PSS + 1, 0 without PASID */

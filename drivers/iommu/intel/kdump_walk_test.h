@@ -324,6 +324,10 @@ static inline void vtd_kt_default_hw(struct vtd_kdump_hw *hw, bool scalable)
 	hw->fl5lp = true;
 	hw->pass_through = true;
 	hw->dev_iotlb = true;
+	hw->flts = true;
+	hw->slts = true;
+	hw->prs = true;
+	hw->rps = true;
 	hw->haw = VTD_KT_HAW;
 	hw->ndoms = VTD_KT_NDOMS;
 	hw->pasid_bits = 20;
@@ -608,6 +612,7 @@ struct vtd_kt_rec {
 	u64 mapped_bytes;
 	u64 table_pages;
 	u64 calls;			/* leaf() calls */
+	u64 rej_reasons;		/* BIT_ULL(why) of each rejected leaf */
 	u64 readable_bytes;		/* reported with VTD_SL_R */
 	u64 writable_bytes;		/* reported with VTD_SL_W */
 	unsigned int nr_runs;
@@ -631,6 +636,7 @@ struct vtd_kt_run {
 	u64 bytes_seen;			/* bytes they reported */
 	u64 readable_seen;		/* of those, with VTD_SL_R */
 	u64 writable_seen;		/* of those, with VTD_SL_W */
+	u64 rej_reasons;		/* BIT_ULL(why) of each rejected leaf */
 	u64 next_iova;
 	bool any_leaf;
 	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
@@ -718,6 +724,8 @@ static inline void vtd_kt_reject_cb(void *arg, u64 iova, u64 size,
 
 	if (why == VTD_KDUMP_OK || why >= VTD_KDUMP_NR_REASONS)
 		vtd_kt_fail(r, "leaf rejected without a reason", iova, why);
+	else
+		r->rej_reasons |= BIT_ULL(why);
 	if (!size)
 		vtd_kt_fail(r, "rejected leaf of size 0", iova, size);
 }
@@ -764,6 +772,7 @@ static inline void vtd_kt_reset_dev(struct vtd_kt_run *r)
 	r->bytes_seen = 0;
 	r->readable_seen = 0;
 	r->writable_seen = 0;
+	r->rej_reasons = 0;
 	r->any_leaf = false;
 	r->runs.r = r->run_buf;
 	r->runs.nr = 0;
@@ -829,6 +838,7 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	rec->mapped_bytes = dev->mapped_bytes;
 	rec->table_pages = dev->table_pages;
 	rec->calls = r->leaves_seen;
+	rec->rej_reasons = r->rej_reasons;
 	rec->readable_bytes = r->readable_seen;
 	rec->writable_bytes = r->writable_seen;
 	rec->nr_runs = r->runs.nr;
@@ -929,6 +939,10 @@ enum vtd_kt_addr {
 #define VTD_KT_HW_PASID_BITS_6	BIT(9)		/* pasid_bits = 6 */
 #define VTD_KT_HW_HAW_33	BIT(10)		/* haw 33: 8G and up */
 #define VTD_KT_HW_HAW_52	BIT(11)		/* haw 52: none */
+#define VTD_KT_HW_NO_FLTS	BIT(12)
+#define VTD_KT_HW_NO_SLTS	BIT(13)
+#define VTD_KT_HW_NO_PRS	BIT(14)
+#define VTD_KT_HW_NO_RPS	BIT(15)
 
 struct vtd_kt_rule {
 	const char *name;
@@ -953,6 +967,7 @@ struct vtd_kt_rule {
 	bool counts;			/* check leaves / rejected below */
 	int leaves;
 	int rejected;
+	enum vtd_kdump_reason rej_why;	/* if set: why each was rejected */
 	bool b_any;			/* B may be affected too */
 };
 
@@ -1085,6 +1100,20 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	{ .name = "SM context PASIDE without PASID", .kinds = VTD_KT_SM,
 	  .hw = VTD_KT_HW_NO_PASID, .reason = VTD_KDUMP_CTX_RSVD,
 	  .b_any = true },
+	{ .name = "SM context PRE without ECAP.PRS", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_LO_PRE,
+	  .hw = VTD_KT_HW_NO_PRS, .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context PRE with ECAP.PRS", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_LO_PRE,
+	  .reason = VTD_KDUMP_OK },
+	/* A's RID_PASID 64: a PASID directory entry A does not have */
+	{ .name = "SM RID_PASID other than 0 without ECAP.RPS",
+	  .kinds = VTD_KT_SM, .target = VTD_KT_T_CTX, .qword = 1,
+	  .op = VTD_KT_OP_FIELD, .mask = VTD_SMCE_HI_RID_PASID, .val = 64,
+	  .hw = VTD_KT_HW_NO_RPS, .reason = VTD_KDUMP_CTX_RSVD,
+	  .b_any = true },
+	{ .name = "SM RID_PASID 0 without ECAP.RPS", .kinds = VTD_KT_SM,
+	  .hw = VTD_KT_HW_NO_RPS, .reason = VTD_KDUMP_OK, .b_any = true },
 	{ .name = "SM PASID directory above HAW", .kinds = VTD_KT_SM,
 	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
 	  .reason = VTD_KDUMP_CTX_RSVD },
@@ -1172,6 +1201,50 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	{ .name = "FL FSPTPTR above HAW", .kinds = VTD_KT_FL,
 	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_ADDR,
 	  .addr = VTD_KT_A_HIGH, .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	/* reserved bits of qwords 0-2 (9.6): qword 2 only for first-stage */
+	{ .name = "PASID entry qword 0 reserved bit 10", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(10),
+	  .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 0 reserved bit 11", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(11),
+	  .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 1 reserved bit 16", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(16), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 1 reserved bit 22", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(22), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "FL PASID entry qword 2 reserved bit 8", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(8), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "FL PASID entry qword 2 reserved bit 11", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(11), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "SL/PT PASID entry: first-stage qword 2 unused",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .target = VTD_KT_T_PE,
+	  .qword = 2, .op = VTD_KT_OP_SET, .mask = BIT_ULL(8) | VTD_PE2_SRE,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "FL PASID entry: SSPTPTR unused", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "PGTT first-stage without ECAP.FLTS", .kinds = VTD_KT_FL,
+	  .hw = VTD_KT_HW_NO_FLTS, .reason = VTD_KDUMP_PASID_PGTT,
+	  .b_any = true },
+	{ .name = "PGTT second-stage without ECAP.SLTS", .kinds = VTD_KT_SM_SL,
+	  .hw = VTD_KT_HW_NO_SLTS, .reason = VTD_KDUMP_PASID_PGTT,
+	  .b_any = true },
+	{ .name = "PGTT first-stage, second-stage kinds without ECAP.FLTS",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .hw = VTD_KT_HW_NO_FLTS,
+	  .reason = VTD_KDUMP_OK },
+	/* 9.4 RID_PRIV: supervisor requests-without-PASID are not modelled */
+	{ .name = "FL with RID_PRIV (supervisor DMA) not adopted",
+	  .kinds = VTD_KT_FL, .target = VTD_KT_T_CTX, .qword = 1,
+	  .op = VTD_KT_OP_SET, .mask = VTD_SMCE_HI_RID_PRIV,
+	  .reason = VTD_KDUMP_PASID_PGTT },
+	{ .name = "SL/PT with RID_PRIV: privilege unused",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .target = VTD_KT_T_CTX,
+	  .qword = 1, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_HI_RID_PRIV,
+	  .reason = VTD_KDUMP_OK },
 
 	/* --- page tables: structure --- */
 	{ .name = "top table in kdump RAM", .kinds = VTD_KT_LEG_SL,
@@ -1308,6 +1381,35 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
 	  .addr = VTD_KT_A_DATA_END, .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	/*
+	 * First level (3.6, 9.7): requests-without-PASID are user-mode
+	 * requests; U/S clear in the leaf or any entry above it faults them.
+	 * XD only restricts execute requests.
+	 */
+	{ .name = "FL 4K leaf with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL 1G leaf with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL table entry with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 3, .rejected = 3,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL top entry with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .level = VTD_KT_TOP_LEVEL,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = 0, .rejected = VTD_KT_A_LEAVES,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL XD without NXE is not a fault", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
 	{ .name = "leaves above a small HAW", .kinds = VTD_KT_PGTABLE,
 	  .hw = VTD_KT_HW_HAW_32, .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = 0, .rejected = VTD_KT_A_LEAVES, .b_any = true },
@@ -1343,6 +1445,14 @@ static inline void vtd_kt_apply_hw(struct vtd_kdump_hw *hw, unsigned int f)
 		hw->haw = 33;
 	if (f & VTD_KT_HW_HAW_52)
 		hw->haw = 52;
+	if (f & VTD_KT_HW_NO_FLTS)
+		hw->flts = false;
+	if (f & VTD_KT_HW_NO_SLTS)
+		hw->slts = false;
+	if (f & VTD_KT_HW_NO_PRS)
+		hw->prs = false;
+	if (f & VTD_KT_HW_NO_RPS)
+		hw->rps = false;
 }
 
 static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
@@ -1542,6 +1652,13 @@ static inline bool vtd_kt_run_rule(const struct vtd_kt_rule *rule,
 				 (unsigned long long)a->leaves,
 				 (unsigned long long)a->rejected, want_leaves,
 				 want_rej);
+			return false;
+		}
+		if (rule->rej_why && want_rej &&
+		    a->rej_reasons != BIT_ULL(rule->rej_why)) {
+			snprintf(err, len, "A: leaves rejected as %#llx, expected %s",
+				 (unsigned long long)a->rej_reasons,
+				 vtd_kdump_reason_str(rule->rej_why));
 			return false;
 		}
 		return true;

@@ -9,8 +9,9 @@
  * a kdump-RAM hole, data RAM, kdump data RAM and MMIO around it):
  *
  *   header: u8 caps[3], root page (0xff: unbacked old RAM, 0xfe:
- *           unaligned), budget, visited-set order, visitor abort point,
- *           mode
+ *           unaligned; bits 5:4 clear ECAP.PRS, RPS), budget (bits 7:6
+ *           clear ECAP.FLTS, SLTS), visited-set order, visitor abort
+ *           point, mode
  *   record: u8 op;  u8 page;  le16 qword;  le64 value
  *
  * op bit 0 turns the value into a pointer to buffer page (value % pages)
@@ -155,6 +156,11 @@ static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 	hw->sagaw = h[1] & 0xf;
 	hw->haw = 30 + (h[1] >> 4);	/* 30..45: some buffer pages beyond */
 	hw->ndoms = 1U << (h[2] % 17);
+	/* bits the other header bytes leave unused; clear: capability there */
+	hw->flts = !(h[4] & 0x40);
+	hw->slts = !(h[4] & 0x80);
+	hw->prs = !(h[3] & 0x10);
+	hw->rps = !(h[3] & 0x20);
 }
 
 static void fuzz_oracle_fail(const struct vtd_kdump_dev *dev,
