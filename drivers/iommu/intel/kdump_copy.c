@@ -15,6 +15,7 @@
 #define pr_fmt(fmt)	"DMAR: " fmt
 
 #include <linux/bitfield.h>
+#include <linux/cache.h>
 #include <linux/crash_dump.h>
 #include <linux/elf.h>
 #include <linux/io.h>
@@ -419,6 +420,22 @@ static const struct vtd_kdump_ops vtd_kdump_memremap_ops = {
 	.unmap = vtd_kdump_unmap_old,
 };
 
+/* The DMAR table's host address width; 0 until dmar.c reports it */
+static unsigned int vtd_kdump_dmar_haw __ro_after_init;
+
+/**
+ * intel_iommu_kdump_set_haw() - record the platform's host address width
+ * @haw: the DMAR table's Host Address Width field plus one, in bits
+ *
+ * Called by parse_dmar_table().  Entries may hold addresses up to this
+ * width; with MKTME or TDX it is wider than the CPU's physical-address
+ * width, and the bits in between select a KeyID.
+ */
+void __init intel_iommu_kdump_set_haw(unsigned int haw)
+{
+	vtd_kdump_dmar_haw = haw;
+}
+
 /**
  * vtd_kdump_hw_init() - the capabilities of @iommu that bound valid entries
  * @hw: filled in
@@ -439,7 +456,9 @@ void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
 	hw->slts = ecap_slts(ecap);
 	hw->prs = ecap_prs(ecap);
 	hw->rps = ecap_rps(ecap);
-	hw->haw = boot_cpu_data.x86_phys_bits;
+	/* without the DMAR table's width, that of the CPU: no KeyIDs seen */
+	hw->haw = vtd_kdump_dmar_haw ?: boot_cpu_data.x86_phys_bits;
+	hw->phys_bits = boot_cpu_data.x86_phys_bits;
 	hw->ndoms = cap_ndoms(cap);
 	hw->pasid_bits = pasid_supported(iommu) ? ecap_pss(ecap) + 1 : 0;
 }

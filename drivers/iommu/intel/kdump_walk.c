@@ -298,6 +298,28 @@ static u64 vtd_kdump_beyond_haw(const struct vtd_kdump_hw *hw, u64 addr)
 	return addr & ~GENMASK_ULL(vtd_kdump_haw(hw) - 1, 0);
 }
 
+/**
+ * vtd_kdump_keyid_bits() - address bits that select a memory encryption key
+ * @hw: the IOMMU's capabilities, with the CPU's physical-address width
+ *
+ * With MKTME or TDX the CPU's physical-address width (x86_phys_bits) is
+ * below the IOMMU's host address width: the bits in between carry a KeyID,
+ * and an address with any of them set reaches the memory at the address
+ * without them.  A leaf must be judged by what it reaches.
+ *
+ * Return: the bits from the CPU's width up to the host address width, 0
+ * without KeyIDs (@hw->phys_bits 0 or not below @hw->haw).
+ */
+u64 vtd_kdump_keyid_bits(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = vtd_kdump_haw(hw);
+
+	if (!hw->phys_bits || hw->phys_bits >= haw)
+		return 0;
+	return GENMASK_ULL(haw - 1, max_t(unsigned int, hw->phys_bits,
+					  VTD_KDUMP_MIN_HAW));
+}
+
 static bool vtd_kdump_sagaw_has(const struct vtd_kdump_hw *hw, unsigned int aw)
 {
 	return aw >= VTD_KDUMP_SL_MIN_LEVELS - VTD_AW_LEVEL_BIAS &&
@@ -816,6 +838,7 @@ struct vtd_kdump_pt_walk {
 	unsigned int top_level;
 	u64 budget;		/* table pages this walk may read */
 	u64 beyond_haw;		/* address bits at or above the host width */
+	u64 keyid;		/* leaf address bits that select a KeyID */
 	struct vtd_kdump_ram_hint table_hint;	/* where table pages lie */
 	struct vtd_kdump_ram_hint leaf_hint;	/* what leaves map */
 	/*
@@ -1052,8 +1075,9 @@ static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
 
 	why = vtd_kdump_leaf_bits(st, pte, level);
 	if (!why) {
+		/* a KeyID alias reaches the memory without the KeyID */
 		mem = vtd_kdump_classify_hinted(st->w->mem, &st->leaf_hint,
-						phys, size);
+						phys & ~st->keyid, size);
 		why = vtd_kdump_leaf_mem_reason(st->w, mem);
 	}
 	if (why) {
@@ -1088,9 +1112,10 @@ static bool vtd_kdump_run_mem_ok(struct vtd_kdump_pt_walk *st, u64 phys,
  * accepted without checking each?  When no carry left their address field,
  * they differ in the address only: the reserved bits, the page-size rule
  * and the alignment of each are those of the last one, whose address is
- * the highest (host address width); what they map is one range.  False
- * sends the run through vtd_kdump_walk_leaf(), entry by entry, so that the
- * bad entries in it are rejected and the good ones kept.
+ * the highest (host address width); what they map is one range, if no
+ * carry reached the KeyID bits either.  False sends the run through
+ * vtd_kdump_walk_leaf(), entry by entry, so that the bad entries in it are
+ * rejected and the good ones kept.
  */
 static bool vtd_kdump_run_valid(struct vtd_kdump_pt_walk *st, u64 pte,
 				unsigned int level, unsigned int n)
@@ -1099,11 +1124,11 @@ static bool vtd_kdump_run_valid(struct vtd_kdump_pt_walk *st, u64 pte,
 	u64 last = pte + ((u64)(n - 1) << shift);
 	u64 phys = vtd_kdump_leaf_phys(&st->fmt, pte, level);
 
-	if ((last ^ pte) & ~st->fmt.addr)
+	if ((last ^ pte) & (~st->fmt.addr | st->keyid))
 		return false;
 	if (vtd_kdump_leaf_bits(st, last, level))
 		return false;
-	return vtd_kdump_run_mem_ok(st, phys, (u64)n << shift);
+	return vtd_kdump_run_mem_ok(st, phys & ~st->keyid, (u64)n << shift);
 }
 
 /*
@@ -1321,6 +1346,10 @@ static bool vtd_kdump_levels_valid(const struct vtd_kdump_ctx *ctx)
  * Every leaf entry gets the same checks whether it is part of a run or
  * not: a run is accepted as a whole only when that is equivalent to
  * accepting each of its entries, and walked entry by entry otherwise.
+ * A leaf whose address has KeyID bits (MKTME, TDX) is judged by the memory
+ * it reaches, the address without them; a table pointer with KeyID bits is
+ * not old RAM: the IOMMU would read the table through a key the kdump
+ * kernel does not read it with.
  * First-level leaves are checked as a request-without-PASID sees them, a
  * user-mode request (VT-d spec 3.6): a leaf below an entry with U/S clear
  * is refused (%VTD_KDUMP_LEAF_PRIV).  XD is not looked at: it restricts
@@ -1367,6 +1396,7 @@ enum vtd_kdump_reason vtd_kdump_walk_dev(const struct vtd_kdump_walker *w,
 	st.prot[st.top_level] = VTD_SL_R | VTD_SL_W;
 	st.user[st.top_level] = true;
 	st.beyond_haw = vtd_kdump_beyond_haw(w->hw, U64_MAX);
+	st.keyid = vtd_kdump_keyid_bits(w->hw);
 	st.budget = vtd_kdump_walk_budget(w);
 	vtd_kdump_visited_reset(w->visited);
 	why = vtd_kdump_walk_table(&st, ctx->pgtable, ctx->levels, 0);

@@ -196,7 +196,19 @@ struct vtd_kdump_hw {
 	bool slts;			/* ECAP_REG.SLTS (bit 46): PGTT second-stage */
 	bool prs;			/* ECAP_REG.PRS (bit 29): context PRE */
 	bool rps;			/* ECAP_REG.RPS (bit 49): RID_PASID other than 0 */
-	u8 haw;				/* host address width in bits */
+	/*
+	 * Host address width in bits: the DMAR table's HAW (ACPI DMAR
+	 * "Host Address Width" + 1).  Address bits at or above it are
+	 * reserved in every entry.
+	 */
+	u8 haw;
+	/*
+	 * The CPU's physical-address width (x86_phys_bits); 0: @haw.  With
+	 * MKTME or TDX the bits from here up to @haw carry a memory
+	 * encryption KeyID: an address with any of them set is an alias of
+	 * the address without them (see vtd_kdump_keyid_bits()).
+	 */
+	u8 phys_bits;
 	u32 ndoms;			/* number of domain ids, CAP.ND */
 	u8 pasid_bits;			/* ECAP.PSS + 1, 0 without PASID */
 };
@@ -275,7 +287,9 @@ struct vtd_kdump_walker {
 
 /*
  * Called for validated leaves, in ascending IOVA order: [@iova, @iova +
- * @size) translates to [@phys, @phys + @size).  One call may report a run
+ * @size) translates to [@phys, @phys + @size).  @phys is the address the
+ * entry holds, KeyID bits included; the walker judged the memory it
+ * reaches without them (see vtd_kdump_keyid_bits()).  One call may report a run
  * of leaves of one table that follow each other in IOVA and in memory with
  * the same permissions: @size is then n times the leaf size (4 KiB, 2 MiB
  * or 1 GiB), so a call of 2 MiB may be one 2 MiB leaf or 512 leaves of
@@ -310,6 +324,7 @@ bool vtd_kdump_memmap_valid(const struct vtd_kdump_memmap *mem);
 enum vtd_kdump_mem vtd_kdump_classify(const struct vtd_kdump_memmap *mem,
 				      u64 phys, u64 size);
 const char *vtd_kdump_reason_str(enum vtd_kdump_reason why);
+u64 vtd_kdump_keyid_bits(const struct vtd_kdump_hw *hw);
 
 enum vtd_kdump_reason vtd_kdump_check_root_entry(const struct vtd_kdump_walker *w,
 						 u64 val);

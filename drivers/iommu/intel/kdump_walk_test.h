@@ -42,6 +42,9 @@
 #define VTD_KT_DATA_END		0x1ffffffffULL	/* 8 GiB - 1 */
 #define VTD_KT_MMIO		0xc0000000ULL	/* 3 GiB: in no range */
 #define VTD_KT_HAW		46
+/* A CPU address width below the HAW (MKTME, TDX), and a KeyID bit above it */
+#define VTD_KT_PHYS_BITS	34
+#define VTD_KT_KEYID		BIT_ULL(40)
 #define VTD_KT_NDOMS		256
 #define VTD_KT_MAX_LIVE		16
 #define VTD_KT_MAX_RECS		8
@@ -677,6 +680,20 @@ static inline bool vtd_kt_leaf_run_shape(u64 iova, u64 phys, u64 size)
 	return false;
 }
 
+/*
+ * The address bits that select a memory encryption KeyID, computed here
+ * without the walker: from the CPU's width up to the host address width.
+ */
+static inline u64 vtd_kt_keyid_bits(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = clamp_t(unsigned int, hw->haw, 13, 52);
+	unsigned int cpu = hw->phys_bits;
+
+	if (!cpu || cpu >= haw)
+		return 0;
+	return GENMASK_ULL(haw - 1, max(cpu, 13U));
+}
+
 /* Every property a validated leaf (or run of leaves) must have */
 static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot)
@@ -689,7 +706,9 @@ static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 			    size);
 	if (r->any_leaf && iova < r->next_iova)
 		vtd_kt_fail(r, "leaves out of IOVA order", iova, r->next_iova);
-	mem = vtd_kt_naive_classify(r->m, phys, size);
+	/* a KeyID alias reaches the memory without the KeyID */
+	mem = vtd_kt_naive_classify(r->m, phys & ~vtd_kt_keyid_bits(r->w.hw),
+				    size);
 	if (mem != VTD_KDUMP_MEM_OLD_RAM &&
 	    !(r->w.kdump_leaves_ok && mem == VTD_KDUMP_MEM_KDUMP))
 		vtd_kt_fail(r, "leaf maps memory that is not old RAM", phys, size);
@@ -924,6 +943,8 @@ enum vtd_kt_addr {
 	VTD_KT_A_BUF_BASE,		/* buffer start: 2M there hits the hole */
 	VTD_KT_A_DATA_END,		/* last data range (not in the map) */
 	VTD_KT_A_OLD_RAM,		/* another valid old-RAM page */
+	VTD_KT_A_KDUMP_KEYID,		/* A_KDUMP with KeyID bit 40 (under HAW) */
+	VTD_KT_A_DATA_KEYID,		/* data RAM at 4G with KeyID bit 40 */
 };
 
 /* Capabilities a rule takes away */
@@ -943,6 +964,7 @@ enum vtd_kt_addr {
 #define VTD_KT_HW_NO_SLTS	BIT(13)
 #define VTD_KT_HW_NO_PRS	BIT(14)
 #define VTD_KT_HW_NO_RPS	BIT(15)
+#define VTD_KT_HW_PHYS_34	BIT(16)		/* CPU: 34 bits, HAW 46 */
 
 struct vtd_kt_rule {
 	const char *name;
@@ -1410,6 +1432,41 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_SET,
 	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = VTD_KT_A_LEAVES },
+	/*
+	 * MKTME/TDX: the CPU's address width is below the IOMMU's HAW; the
+	 * bits between select a KeyID, and the address is an alias of the
+	 * one without them.
+	 */
+	{ .name = "4K leaf into a KeyID alias of kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_KDUMP },
+	{ .name = "1G leaf into a KeyID alias of kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_KDUMP },
+	{ .name = "4K leaf into a KeyID alias of old RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_DATA_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "4K leaf to bit 40 without KeyIDs: not RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_NOT_RAM },
+	{ .name = "table pointer into a KeyID alias: not read",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH, .level = 2,
+	  .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_DATA_KEYID,
+	  .hw = VTD_KT_HW_PHYS_34, .reason = VTD_KDUMP_PGTABLE_PTR },
 	{ .name = "leaves above a small HAW", .kinds = VTD_KT_PGTABLE,
 	  .hw = VTD_KT_HW_HAW_32, .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = 0, .rejected = VTD_KT_A_LEAVES, .b_any = true },
@@ -1453,6 +1510,8 @@ static inline void vtd_kt_apply_hw(struct vtd_kdump_hw *hw, unsigned int f)
 		hw->prs = false;
 	if (f & VTD_KT_HW_NO_RPS)
 		hw->rps = false;
+	if (f & VTD_KT_HW_PHYS_34)
+		hw->phys_bits = VTD_KT_PHYS_BITS;
 }
 
 static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
@@ -1475,6 +1534,10 @@ static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
 		return VTD_KT_BASE;
 	case VTD_KT_A_DATA_END:
 		return VTD_KT_DATA_END + 1;
+	case VTD_KT_A_KDUMP_KEYID:
+		return VTD_KT_DATA_KDUMP | VTD_KT_KEYID;
+	case VTD_KT_A_DATA_KEYID:
+		return VTD_KT_DATA | VTD_KT_KEYID;
 	case VTD_KT_A_OLD_RAM:
 	default:
 		return vtd_kt_page_phys(m, 1);
@@ -1719,6 +1782,8 @@ struct vtd_kt_run_case {
 #define VTD_KT_TWO_TABLES	(VTD_KT_RUN_IOVA + VTD_KT_SZ_2M - \
 				 100 * VTD_KT_SZ_4K)
 #define VTD_KT_BIG_RAM_END	0x3ffffffffULL	/* 16 GiB - 1 */
+#define VTD_KT_HUGE_RAM_END	0x7ffffffffULL	/* 32 GiB - 1 */
+#define VTD_KT_KEYID_CARRY	(BIT_ULL(VTD_KT_PHYS_BITS) - 16 * VTD_KT_SZ_4K)
 #define VTD_KT_HAW_33_END	0x200000000ULL	/* 8 GiB */
 #define VTD_KT_PRESENT_BITS	(VTD_SL_R | VTD_SL_W | VTD_FL_P)
 #define VTD_KT_IGNORED_BIT	BIT_ULL(9)	/* ignored by both formats */
@@ -1837,6 +1902,18 @@ static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
 	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_CARRY_PHYS,
 	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_HAW_52,
 	  .old_ram_end = VTD_KT_CARRY_RAM_END, .leaves = 16, .rejected = 16,
+	  .calls = 16, .ranges = 1 },
+	{ .name = "4K run in a KeyID alias of old RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA | VTD_KT_KEYID,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_PHYS_34, .leaves = 32,
+	  .calls = 1, .ranges = 1 },
+	/* entries 16 on carry into the KeyID: aliases of 0 and up, no RAM */
+	{ .name = "4K run carrying into the KeyID bits",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_KEYID_CARRY,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_PHYS_34,
+	  .old_ram_end = VTD_KT_HUGE_RAM_END, .leaves = 16, .rejected = 16,
 	  .calls = 16, .ranges = 1 },
 	{ .name = "leaf visitor error in the second run",
 	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,

@@ -9,7 +9,8 @@
  * a kdump-RAM hole, data RAM, kdump data RAM and MMIO around it):
  *
  *   header: u8 caps[3], root page (0xff: unbacked old RAM, 0xfe:
- *           unaligned; bits 5:4 clear ECAP.PRS, RPS), budget (bits 7:6
+ *           unaligned; bits 5:4 clear ECAP.PRS, RPS, bits 7:6 pick the
+ *           CPU's address width), budget (bits 7:6
  *           clear ECAP.FLTS, SLTS), visited-set order, visitor abort
  *           point, mode
  *   record: u8 op;  u8 page;  le16 qword;  le64 value
@@ -161,6 +162,8 @@ static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 	hw->slts = !(h[4] & 0x80);
 	hw->prs = !(h[3] & 0x10);
 	hw->rps = !(h[3] & 0x20);
+	/* MKTME/TDX: none, or KeyIDs below the HAW (data RAM stays below 33) */
+	hw->phys_bits = (const u8[]){ 0, 44, 38, 33 }[h[3] >> 6];
 }
 
 static void fuzz_oracle_fail(const struct vtd_kdump_dev *dev,
@@ -498,13 +501,13 @@ static void fuzz_cover_dev(struct fuzz_ctx *f, struct vtd_kdump_dev *dev,
 	bool pt, stopped;
 	int ev, rc;
 
-	ref_cover_init(&f->rc, f->want, f->nr_want);
-	ref_cover_init(&f->ev, f->want, f->nr_want);
+	ref_cover_init(&f->rc, &f->hw, f->want, f->nr_want);
+	ref_cover_init(&f->ev, &f->hw, f->want, f->nr_want);
 	f->c_failed = false;
 	f->calls_after_fail = 0;
 	fuzz_walk_ref(f, rd, &res);
 
-	vtd_kdump_cover_init(&f->c, f->want, f->nr_want);
+	vtd_kdump_cover_init(&f->c, &f->hw, f->want, f->nr_want);
 	why = vtd_kdump_walk_dev(&f->run.w, dev, &v);
 	pt = !why && dev->ctx.format == VTD_KDUMP_FMT_PASS_THROUGH;
 	if (pt)

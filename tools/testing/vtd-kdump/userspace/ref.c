@@ -96,6 +96,26 @@ static bool beyond_haw(const struct ref_world *rw, u64 addr)
 	return addr >> haw;
 }
 
+/*
+ * MKTME/TDX: the address bits from the CPU's physical-address width up to
+ * the host address width select a KeyID; the memory reached is the one at
+ * the address without them.  0 when the CPU's width is unset or not below.
+ */
+static u64 keyid_of(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = hw->haw, cpu = hw->phys_bits;
+
+	if (haw < 13)
+		haw = 13;
+	if (haw > 52)
+		haw = 52;
+	if (!cpu || cpu >= haw)
+		return 0;
+	if (cpu < 13)
+		cpu = 13;
+	return BITS(haw - 1, cpu);
+}
+
 static u64 rd(const u8 *page, unsigned int qword)
 {
 	u64 v;
@@ -477,7 +497,8 @@ static void leaf(struct ref_pt *pt, u64 e, unsigned int shift, u64 iova,
 		why = VTD_KDUMP_LEAF_PRIV;
 	phys = addr & ~(size - 1);
 	if (!why) {
-		switch (ref_classify(pt->rw->mem, phys, size)) {
+		switch (ref_classify(pt->rw->mem, phys & ~keyid_of(hw_of(pt->rw)),
+				     size)) {
 		case VTD_KDUMP_MEM_OLD_RAM:
 			break;
 		case VTD_KDUMP_MEM_KDUMP:
@@ -604,12 +625,13 @@ void ref_walk_dev(const struct ref_world *rw, const struct ref_dev *d,
 /* Identity check                                                    */
 /* ---------------------------------------------------------------- */
 
-void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_range *want,
-		    unsigned int nr)
+void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_hw *hw,
+		    const struct vtd_kdump_range *want, unsigned int nr)
 {
 	memset(c, 0, sizeof(*c));
 	c->want = want;
 	c->nr_want = nr;
+	c->keyid = keyid_of(hw);
 }
 
 /* The lowest wanted address in [lo, hi] and the end of its range */
@@ -651,8 +673,9 @@ bool ref_cover_leaf(struct ref_cover *c, u64 iova, u64 phys, u64 size,
 
 	if (c->verdict)
 		return true;
-	/* another IOVA reaching into a wanted range */
-	if (iova != phys && want_in(c, phys, phys + size - 1, &a, &end))
+	/* another IOVA reaching into a wanted range, maybe through a KeyID */
+	if (iova != phys && want_in(c, phys & ~c->keyid,
+				    (phys & ~c->keyid) + size - 1, &a, &end))
 		return fail(c, VTD_KDUMP_COVER_ALIAS, phys, phys + size - 1);
 	/* wanted addresses between the last leaf and this one: unmapped */
 	if (!c->pos_wrapped && iova > c->pos &&
