@@ -166,6 +166,7 @@ static const char * const vtd_kdump_reason_strs[VTD_KDUMP_NR_REASONS] = {
 	[VTD_KDUMP_IOVA_RANGE]		= "IOVA outside the aperture",
 	[VTD_KDUMP_VISIT_ABORTED]	= "walk stopped by its caller",
 	[VTD_KDUMP_LEAF_PRIV]		= "leaf denies user-mode DMA (U/S clear)",
+	[VTD_KDUMP_LEAF_TABLE]		= "leaf maps an IOMMU table page",
 };
 
 /**
@@ -220,6 +221,88 @@ void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size)
 		last->start = min(last->start, start);
 		last->end = max(last->end, end);
 	}
+}
+
+/* Heap sort: restore the max-heap below @root in @a[0..@n) */
+static void vtd_kdump_sift_down(u64 *a, unsigned int root, unsigned int n)
+{
+	unsigned int child;
+	u64 tmp;
+
+	for (; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && a[child + 1] > a[child])
+			child++;
+		if (a[root] >= a[child])
+			return;
+		tmp = a[root];
+		a[root] = a[child];
+		a[child] = tmp;
+	}
+}
+
+/**
+ * vtd_kdump_pages_sort() - sort table-page addresses, each once
+ * @pages: addresses of 4 KiB pages, as &vtd_kdump_walker.table reported
+ *	   them (a page may come more than once)
+ * @nr: number of entries in @pages
+ *
+ * Sorts @pages in place, ascending, and drops repeated pages, for
+ * vtd_kdump_pages_hit().  A heap sort: O(@nr log @nr) time whatever the
+ * order, no allocation, no recursion.
+ *
+ * Return: the number of distinct pages, now at the start of @pages.
+ */
+unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr)
+{
+	unsigned int i, n = 0;
+	u64 tmp;
+
+	for (i = nr / 2; i-- > 0;)
+		vtd_kdump_sift_down(pages, i, nr);
+	for (i = nr; i-- > 1;) {
+		tmp = pages[0];
+		pages[0] = pages[i];
+		pages[i] = tmp;
+		vtd_kdump_sift_down(pages, 0, i);
+	}
+	for (i = 0; i < nr; i++)
+		if (!n || pages[i] != pages[n - 1])
+			pages[n++] = pages[i];
+	return n;
+}
+
+/**
+ * vtd_kdump_pages_hit() - does a physical range reach a table page?
+ * @pages: page-aligned addresses, sorted and distinct
+ *	   (vtd_kdump_pages_sort())
+ * @nr: number of entries in @pages
+ * @start: first byte of the range; for a leaf, its address without KeyID
+ *	   bits (vtd_kdump_keyid_bits())
+ * @end: last byte of the range (inclusive)
+ *
+ * A binary search: O(log @nr).
+ *
+ * Return: true if any byte of [@start, @end] lies in one of the pages;
+ * false for an empty range (@end below @start).
+ */
+bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
+			 u64 end)
+{
+	u64 first = start & VTD_KDUMP_ADDR_MASK;
+	unsigned int lo = 0, hi = nr;
+
+	if (end < start)
+		return false;
+	/* the first page at or above the page holding @start */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (pages[mid] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && pages[lo] <= end;
 }
 
 /* Ranges left when neighbours at most @gap bytes apart are merged */
@@ -337,14 +420,23 @@ static u64 vtd_kdump_level_size(unsigned int level)
 	return BIT_ULL(vtd_kdump_level_shift(level));
 }
 
+/* Tell the caller, if it asked, of the table page just read */
+static void vtd_kdump_note_table(const struct vtd_kdump_walker *w, u64 phys,
+				 enum vtd_kdump_table kind, unsigned int level)
+{
+	if (w->table)
+		w->table(w->table_arg, phys, kind, level);
+}
+
 /*
  * Read @n qwords from index @first of the old page at @page, which must be
- * old RAM (else @bad_ptr).  The page is mapped only for the copy.
+ * old RAM (else @bad_ptr) and holds a table of @kind.  The page is mapped
+ * only for the copy.
  */
 static enum vtd_kdump_reason
 vtd_kdump_read_qwords(const struct vtd_kdump_walker *w, u64 page,
 		      unsigned int first, unsigned int n, u64 *out,
-		      enum vtd_kdump_reason bad_ptr)
+		      enum vtd_kdump_table kind, enum vtd_kdump_reason bad_ptr)
 {
 	const u64 *va;
 	unsigned int i;
@@ -355,6 +447,7 @@ vtd_kdump_read_qwords(const struct vtd_kdump_walker *w, u64 page,
 	va = w->ops->map(w->ops_ctx, page);
 	if (!va)
 		return VTD_KDUMP_MAP_FAILED;
+	vtd_kdump_note_table(w, page, kind, 0);
 	for (i = 0; i < n; i++)
 		out[i] = READ_ONCE(va[first + i]);
 	w->ops->unmap(w->ops_ctx, va);
@@ -568,6 +661,7 @@ static int vtd_kdump_walk_context_table(const struct vtd_kdump_walker *w,
 	if (!table)
 		return vtd_kdump_report_table(bus, first_devfn,
 					      VTD_KDUMP_MAP_FAILED, fn, arg);
+	vtd_kdump_note_table(w, table_phys, VTD_KDUMP_TABLE_CONTEXT, 0);
 	for (i = 0; i < nr && ret >= 0; i++)
 		ret = vtd_kdump_visit_context(w, bus, first_devfn + i,
 					      table + i * qwords, qwords,
@@ -628,6 +722,7 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 	root = w->ops->map(w->ops_ctx, root_phys);
 	if (!root)
 		return -ENOMEM;
+	vtd_kdump_note_table(w, root_phys, VTD_KDUMP_TABLE_ROOT, 0);
 
 	for (bus = 0; bus < VTD_ROOT_ENTRIES && ret >= 0; bus++) {
 		u64 lo = READ_ONCE(root[bus * VTD_RE_QWORDS]);
@@ -750,7 +845,8 @@ vtd_kdump_resolve_rid_pasid(const struct vtd_kdump_walker *w,
 	why = vtd_kdump_read_qwords(w, ctx->pasid_dir +
 				    (dir_off & VTD_KDUMP_ADDR_MASK),
 				    (dir_off & ~VTD_KDUMP_ADDR_MASK) / sizeof(u64),
-				    1, &pde, VTD_KDUMP_PASID_DIR_PTR);
+				    1, &pde, VTD_KDUMP_TABLE_PASID_DIR,
+				    VTD_KDUMP_PASID_DIR_PTR);
 	if (why)
 		return why;
 	if (!(pde & VTD_PDE_P))
@@ -760,7 +856,8 @@ vtd_kdump_resolve_rid_pasid(const struct vtd_kdump_walker *w,
 		return VTD_KDUMP_PASID_DIR_RSVD;
 
 	why = vtd_kdump_read_qwords(w, pde & VTD_PDE_SMPTBLPTR, pe_first,
-				    VTD_PE_QWORDS, pe, VTD_KDUMP_PASID_TBL_PTR);
+				    VTD_PE_QWORDS, pe, VTD_KDUMP_TABLE_PASID,
+				    VTD_KDUMP_PASID_TBL_PTR);
 	if (why)
 		return why;
 	memcpy(ctx->pasid_entry, pe, sizeof(pe));
@@ -1317,6 +1414,7 @@ static enum vtd_kdump_reason vtd_kdump_walk_table(struct vtd_kdump_pt_walk *st,
 	if (!table)
 		return VTD_KDUMP_MAP_FAILED;
 	st->dev->table_pages++;
+	vtd_kdump_note_table(st->w, phys, VTD_KDUMP_TABLE_PAGE, level);
 
 	why = vtd_kdump_walk_entries(st, table, level, base, end);
 	if (!why)

@@ -160,6 +160,7 @@ enum vtd_kdump_reason {
 	VTD_KDUMP_IOVA_RANGE,		/* first-level upper (kernel) half */
 	VTD_KDUMP_VISIT_ABORTED,	/* the leaf visitor returned an error */
 	VTD_KDUMP_LEAF_PRIV,		/* first level: U/S clear, user DMA faults */
+	VTD_KDUMP_LEAF_TABLE,		/* leaf maps an IOMMU table page */
 	VTD_KDUMP_NR_REASONS,
 };
 
@@ -270,6 +271,29 @@ struct vtd_kdump_visited {
 	u32 gen;
 };
 
+/* What a table page that a walk reads holds */
+enum vtd_kdump_table {
+	VTD_KDUMP_TABLE_ROOT,		/* the root table (9.1, 9.2) */
+	VTD_KDUMP_TABLE_CONTEXT,	/* a context table (9.3, 9.4) */
+	VTD_KDUMP_TABLE_PASID_DIR,	/* a page of a PASID directory (9.5) */
+	VTD_KDUMP_TABLE_PASID,		/* a PASID table (9.6) */
+	VTD_KDUMP_TABLE_PAGE,		/* a first- or second-level page table */
+	VTD_KDUMP_NR_TABLES,
+};
+
+/*
+ * Told of each table page a walk reads, as it reads it: @phys is the page,
+ * @kind what it holds, @level the level of a page table (1 holds 4 KiB
+ * leaves), 0 for the other kinds.  Every read is reported once: one device
+ * walk never reads a page table twice, but a page read again (a context
+ * table that two root entries point to, a table two devices share) is
+ * reported again.  The adopted devices keep translating through these
+ * pages in place: a writable leaf that reaches one could rewrite them.
+ */
+typedef void (*vtd_kdump_table_fn)(void *arg, u64 phys,
+				   enum vtd_kdump_table kind,
+				   unsigned int level);
+
 struct vtd_kdump_walker {
 	const struct vtd_kdump_ops *ops;
 	void *ops_ctx;
@@ -283,6 +307,9 @@ struct vtd_kdump_walker {
 	 * never when the leaves are to be kept.
 	 */
 	bool kdump_leaves_ok;
+	/* Optional: told of every table page read; NULL costs nothing */
+	vtd_kdump_table_fn table;
+	void *table_arg;
 };
 
 /*
@@ -349,6 +376,9 @@ struct vtd_kdump_runs {
 };
 
 void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size);
+unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr);
+bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
+			 u64 end);
 u64 vtd_kdump_ranges_merge_gap(const struct vtd_kdump_range *r,
 			       unsigned int nr, unsigned int max);
 bool vtd_kdump_ranges_merged(const struct vtd_kdump_range *r, unsigned int nr,

@@ -90,6 +90,10 @@ struct vtd_kt_mem {
 	unsigned long maps;
 	unsigned long violations;
 	char why[VTD_KT_ERR_LEN];	/* first violation */
+	/* each page read must be reported to walker->table before the next */
+	bool check_tables;
+	bool unreported;		/* @read was mapped, not yet reported */
+	u64 read;
 };
 
 static inline u64 vtd_kt_page_phys(const struct vtd_kt_mem *m, unsigned int pg)
@@ -211,6 +215,13 @@ static inline const void *vtd_kt_map(void *ctx, u64 phys)
 		return NULL;
 	}
 	va = m->buf + (phys - VTD_KT_BASE);
+	if (m->check_tables) {
+		if (m->unreported)
+			vtd_kt_violation(m, "table page read, not reported",
+					 m->read);
+		m->unreported = true;
+		m->read = phys;
+	}
 	m->live[m->nr_live++] = va;
 	if (m->nr_live > m->max_live)
 		m->max_live = m->nr_live;
@@ -222,6 +233,9 @@ static inline void vtd_kt_unmap(void *ctx, const void *va)
 	struct vtd_kt_mem *m = ctx;
 	unsigned int i;
 
+	if (m->check_tables && m->unreported)
+		vtd_kt_violation(m, "table page released, not reported",
+				 m->read);
 	for (i = 0; i < m->nr_live; i++) {
 		if (m->live[i] != va)
 			continue;
@@ -644,6 +658,11 @@ struct vtd_kt_run {
 	bool any_leaf;
 	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
 	struct vtd_kdump_runs runs;
+	/* table pages reported by kind, page tables by level */
+	u64 tables[VTD_KDUMP_NR_TABLES];
+	u64 page_levels[VTD_KT_MAX_LEVEL + 1];
+	u64 dev_pages[VTD_KT_BUDGET];	/* of the device being walked */
+	unsigned int nr_dev_pages;
 	int abort_after;		/* leaf() fails after this many, or -1 */
 	unsigned long failures;
 	char why[VTD_KT_ERR_LEN];	/* first property failure */
@@ -749,6 +768,40 @@ static inline void vtd_kt_reject_cb(void *arg, u64 iova, u64 size,
 		vtd_kt_fail(r, "rejected leaf of size 0", iova, size);
 }
 
+/*
+ * &vtd_kdump_walker.table: each report is of the page just read (one
+ * report per read, see vtd_kt_map()), of a valid kind and level, and no
+ * device walk reports one of its page tables twice.
+ */
+static inline void vtd_kt_table_cb(void *arg, u64 phys,
+				   enum vtd_kdump_table kind,
+				   unsigned int level)
+{
+	struct vtd_kt_run *r = arg;
+	struct vtd_kt_mem *m = r->m;
+	bool page = kind == VTD_KDUMP_TABLE_PAGE;
+	unsigned int i;
+
+	if (!m->unreported || phys != m->read)
+		vtd_kt_fail(r, "table page reported, not just read", phys, kind);
+	m->unreported = false;
+	if (kind >= VTD_KDUMP_NR_TABLES || level > VTD_KT_MAX_LEVEL ||
+	    page != !!level) {
+		vtd_kt_fail(r, "table page of odd kind or level", kind, level);
+		return;
+	}
+	r->tables[kind]++;
+	r->page_levels[level]++;
+	if (!page)
+		return;
+	for (i = 0; i < r->nr_dev_pages; i++)
+		if (r->dev_pages[i] == phys)
+			vtd_kt_fail(r, "page table reported twice in one walk",
+				    phys, level);
+	if (r->nr_dev_pages < ARRAY_SIZE(r->dev_pages))
+		r->dev_pages[r->nr_dev_pages++] = phys;
+}
+
 /* Maximal runs of the recorded leaves, computed without the walker */
 static inline unsigned int vtd_kt_count_runs(const struct vtd_kt_run *r)
 {
@@ -792,6 +845,7 @@ static inline void vtd_kt_reset_dev(struct vtd_kt_run *r)
 	r->readable_seen = 0;
 	r->writable_seen = 0;
 	r->rej_reasons = 0;
+	r->nr_dev_pages = 0;
 	r->any_leaf = false;
 	r->runs.r = r->run_buf;
 	r->runs.nr = 0;
@@ -879,6 +933,10 @@ static inline void vtd_kt_run_init(struct vtd_kt_run *r, struct vtd_kt_mem *m,
 	r->w.mem = &m->map;
 	r->w.visited = &r->visited;
 	r->w.budget = VTD_KT_BUDGET;
+	r->w.table = vtd_kt_table_cb;
+	r->w.table_arg = r;
+	m->check_tables = true;
+	m->unreported = false;
 	r->abort_after = -1;
 }
 
@@ -2511,6 +2569,159 @@ static inline bool vtd_kt_check_visited_wrap(enum vtd_kt_kind kind, u8 *buf,
 		return true;
 	snprintf(err, len, "visited wrap on %s: %s", vtd_kt_kinds[kind].name,
 		 r->failures ? r->why : "wrong verdict");
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table pages: what the walk reads, and leaves that reach them        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The standard world reports each table page it reads, once: the root,
+ * A's and B's context tables (B: the upper half of its bus), in scalable
+ * mode their PASID directory and table pages, and A's and B's page tables
+ * (B: one per level), the top ones at the top level.
+ */
+static inline bool vtd_kt_check_table_reports(enum vtd_kt_kind kind, u8 *buf,
+					      struct vtd_kt_mem *m,
+					      struct vtd_kt_world *w,
+					      struct vtd_kt_run *r,
+					      char *err, size_t len)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	u64 want[VTD_KDUMP_NR_TABLES] = { };
+	const struct vtd_kt_rec *a;
+	unsigned int i;
+
+	if (!vtd_kt_walk_std(kind, buf, m, w, r, VTD_KT_BUDGET, 0, &a)) {
+		snprintf(err, len, "table reports on %s: %s", k->name,
+			 r->failures ? r->why : "walk failed");
+		return false;
+	}
+	want[VTD_KDUMP_TABLE_ROOT] = 1;
+	want[VTD_KDUMP_TABLE_CONTEXT] = 2;
+	want[VTD_KDUMP_TABLE_PASID_DIR] = k->scalable ? 2 : 0;
+	want[VTD_KDUMP_TABLE_PASID] = k->scalable ? 2 : 0;
+	want[VTD_KDUMP_TABLE_PAGE] = k->levels ? w->table_pages_a + k->levels : 0;
+	for (i = 0; i < VTD_KDUMP_NR_TABLES; i++) {
+		if (r->tables[i] != want[i]) {
+			snprintf(err, len, "table reports on %s: %llu of kind %u, want %llu",
+				 k->name, (unsigned long long)r->tables[i], i,
+				 (unsigned long long)want[i]);
+			return false;
+		}
+	}
+	if (k->levels && r->page_levels[k->levels] != 2) {
+		snprintf(err, len, "table reports on %s: %llu top tables",
+			 k->name, (unsigned long long)r->page_levels[k->levels]);
+		return false;
+	}
+	return true;
+}
+
+#define VTD_KT_PAGES_MAX	8
+
+struct vtd_kt_sort_case {
+	const char *name;
+	u64 in[VTD_KT_PAGES_MAX];
+	unsigned int nr;
+	u64 out[VTD_KT_PAGES_MAX];	/* sorted, each page once */
+	unsigned int nr_out;
+};
+
+#define VTD_KT_TOP_PAGE		(U64_MAX & VTD_KDUMP_ADDR_MASK)
+
+static const struct vtd_kt_sort_case vtd_kt_sort_cases[] = {
+	{ "no pages", { }, 0, { }, 0 },
+	{ "one page", { 0x5000 }, 1, { 0x5000 }, 1 },
+	{ "reversed", { 0x9000, 0x7000, 0x3000, 0x1000 }, 4,
+	  { 0x1000, 0x3000, 0x7000, 0x9000 }, 4 },
+	{ "duplicates", { 0x3000, 0x1000, 0x3000, 0x3000, 0x1000, 0x2000 }, 6,
+	  { 0x1000, 0x2000, 0x3000 }, 3 },
+	{ "one page many times", { 0x4000, 0x4000, 0x4000 }, 3, { 0x4000 }, 1 },
+	{ "page 0 and the top page",
+	  { VTD_KT_TOP_PAGE, 0, 0x1000, VTD_KT_TOP_PAGE, 0 }, 5,
+	  { 0, 0x1000, VTD_KT_TOP_PAGE }, 3 },
+	{ "eight, mixed",
+	  { 0x180000000, 0x10002000, 0x10001000, 0x100000000, 0x10002000,
+	    0x7000, 0x180000000, 0x10000000 }, 8,
+	  { 0x7000, 0x10000000, 0x10001000, 0x10002000, 0x100000000,
+	    0x180000000 }, 6 },
+};
+
+#define VTD_KT_NR_SORT_CASES	ARRAY_SIZE(vtd_kt_sort_cases)
+
+/* Does a range hit one of these (sorted, distinct) table pages? */
+static const u64 vtd_kt_hit_pages[] = {
+	0x1000, 0x3000, 0x7000, VTD_KT_TOP_PAGE,
+};
+
+struct vtd_kt_hit_case {
+	const char *name;
+	u64 start;
+	u64 end;			/* inclusive */
+	bool hit;
+};
+
+static const struct vtd_kt_hit_case vtd_kt_hit_cases[] = {
+	{ "below every page", 0, 0xfff, false },
+	{ "just before a page", 0x2000, 0x2fff, false },
+	{ "first byte of a page", 0x3000, 0x3000, true },
+	{ "last byte of a page", 0x3fff, 0x3fff, true },
+	{ "just after a page", 0x4000, 0x6fff, false },
+	{ "across a page", 0x2800, 0x37ff, true },
+	{ "a 2M leaf over three pages", 0, 0x1fffff, true },
+	{ "between pages, unaligned", 0x4001, 0x6ffe, false },
+	{ "above every page below the top", 0x8000, VTD_KT_TOP_PAGE - 1,
+	  false },
+	{ "the last byte", U64_MAX, U64_MAX, true },
+	{ "empty (end before start)", 0x3800, 0x37ff, false },
+	{ "everything", 0, U64_MAX, true },
+};
+
+#define VTD_KT_NR_HIT_CASES	ARRAY_SIZE(vtd_kt_hit_cases)
+
+static inline bool vtd_kt_check_sort_case(const struct vtd_kt_sort_case *c,
+					  char *err, size_t len)
+{
+	u64 p[VTD_KT_PAGES_MAX];
+	unsigned int n, i;
+
+	memcpy(p, c->in, sizeof(p));
+	n = vtd_kdump_pages_sort(p, c->nr);
+	if (n != c->nr_out) {
+		snprintf(err, len, "sort %s: %u pages, want %u", c->name, n,
+			 c->nr_out);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i] != c->out[i]) {
+			snprintf(err, len, "sort %s: page %u is %#llx", c->name,
+				 i, (unsigned long long)p[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static inline bool vtd_kt_check_hit_case(const struct vtd_kt_hit_case *c,
+					 char *err, size_t len)
+{
+	bool hit = vtd_kdump_pages_hit(vtd_kt_hit_pages,
+				       ARRAY_SIZE(vtd_kt_hit_pages),
+				       c->start, c->end);
+	bool naive = false;
+	unsigned int i;
+
+	/* the expectation itself, checked page by page */
+	for (i = 0; i < ARRAY_SIZE(vtd_kt_hit_pages); i++)
+		naive |= c->start <= c->end &&
+			 vtd_kt_hit_pages[i] <= c->end &&
+			 vtd_kt_hit_pages[i] + VTD_KDUMP_PAGE_SIZE - 1 >= c->start;
+	if (hit == c->hit && naive == c->hit)
+		return true;
+	snprintf(err, len, "hit %s: %d, reference %d, want %d", c->name, hit,
+		 naive, c->hit);
 	return false;
 }
 

@@ -145,6 +145,9 @@ static u64 le64(const u8 *p)
 
 static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 {
+	/* MKTME/TDX: none, or KeyIDs below the HAW (data RAM stays below 33) */
+	static const u8 cpu_bits[] = { 0, 44, 38, 33 };
+
 	memset(hw, 0, sizeof(*hw));
 	hw->scalable = h[0] & 1;
 	hw->sllps = (h[0] >> 1) & 3;
@@ -162,8 +165,7 @@ static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 	hw->slts = !(h[4] & 0x80);
 	hw->prs = !(h[3] & 0x10);
 	hw->rps = !(h[3] & 0x20);
-	/* MKTME/TDX: none, or KeyIDs below the HAW (data RAM stays below 33) */
-	hw->phys_bits = (const u8[]){ 0, 44, 38, 33 }[h[3] >> 6];
+	hw->phys_bits = cpu_bits[h[3] >> 6];
 }
 
 static void fuzz_oracle_fail(const struct vtd_kdump_dev *dev,
