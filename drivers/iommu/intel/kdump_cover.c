@@ -131,8 +131,10 @@ int vtd_kdump_cover_leaf(void *arg, u64 iova, u64 phys, u64 size,
  * @why: why the walker refused it
  *
  * The hardware goes on translating what the walker refused.  A leaf with
- * reserved bits only faults, and one that maps neither kernel's RAM cannot
- * reach the wanted ranges, which are RAM of the kdump kernel; but a subtree
+ * reserved bits, or a first-level leaf that denies user-mode access, only
+ * faults, and one that maps neither kernel's RAM cannot reach the wanted
+ * ranges, which are RAM of the kdump kernel (a KeyID alias of them is
+ * neither: the walker judges it by the memory it reaches); but a subtree
  * the walker skipped unread may map anything, so it fails the device.  The
  * gap a refused leaf leaves in the wanted ranges is found by the cursor.
  */

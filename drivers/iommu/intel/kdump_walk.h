@@ -145,7 +145,8 @@ enum vtd_kdump_reason {
 	VTD_KDUMP_PASID_RANGE,		/* RID_PASID beyond the directory */
 	VTD_KDUMP_PASID_TBL_PTR,
 	VTD_KDUMP_PASID_ENTRY_RSVD,
-	VTD_KDUMP_PASID_PGTT,		/* unknown, nested or unsupported PGTT */
+	/* unknown, nested or unsupported PGTT; first-stage with RID_PRIV */
+	VTD_KDUMP_PASID_PGTT,
 	/* SM: a PASID entry's DID >= CAP.ND is CTX_DID, its AW is CTX_AW */
 	VTD_KDUMP_PASID_FLPM,		/* first-level paging mode unsupported */
 	VTD_KDUMP_PGTABLE_PTR,		/* page-table page not in old RAM */
