@@ -229,7 +229,9 @@ static void vtd_kdump_sift_down(u64 *a, unsigned int root, unsigned int n)
 	unsigned int child;
 	u64 tmp;
 
-	for (; (child = 2 * root + 1) < n; root = child) {
+	/* @root has a child while 2 * @root + 1 < @n: no overflow */
+	while (root < n / 2) {
+		child = 2 * root + 1;
 		if (child + 1 < n && a[child + 1] > a[child])
 			child++;
 		if (a[root] >= a[child])
@@ -237,6 +239,7 @@ static void vtd_kdump_sift_down(u64 *a, unsigned int root, unsigned int n)
 		tmp = a[root];
 		a[root] = a[child];
 		a[child] = tmp;
+		root = child;
 	}
 }
 
@@ -742,8 +745,9 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 /*
  * PGTT first-stage (9.6).  Requests-without-PASID are user-mode requests
  * unless the context entry's RID_PRIV makes them supervisor requests (9.4);
- * the walker checks user-mode access only (U/S, and R/W without WPE), so
- * supervisor DMA through first-stage tables is not adopted.
+ * the walker checks user-mode access only (U/S and R/W; supervisor access
+ * also depends on SRE and WPE), so supervisor DMA through first-stage
+ * tables is not adopted.
  */
 static enum vtd_kdump_reason
 vtd_kdump_decode_pasid_fl(const struct vtd_kdump_hw *hw, const u64 *pe,

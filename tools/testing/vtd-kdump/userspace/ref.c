@@ -493,12 +493,13 @@ static void leaf(struct ref_pt *pt, u64 e, unsigned int shift, u64 iova,
 		below &= ~FL_PAT_LARGE;		/* PAT of a large FL leaf */
 	if (!size_ok(pt, shift) || beyond_haw(pt->rw, addr) || (addr & below))
 		why = VTD_KDUMP_LEAF_RSVD;
-	else if (pt->fl && !(user && (e & FL_US)))
+	else if (pt->fl && !(user && (e & FL_US)) && !MUTANT(12))
 		why = VTD_KDUMP_LEAF_PRIV;
 	phys = addr & ~(size - 1);
 	if (!why) {
-		switch (ref_classify(pt->rw->mem, phys & ~keyid_of(hw_of(pt->rw)),
-				     size)) {
+		/* mutant 11: a KeyID alias judged by its own address */
+		switch (ref_classify(pt->rw->mem, MUTANT(11) ? phys :
+				     phys & ~keyid_of(hw_of(pt->rw)), size)) {
 		case VTD_KDUMP_MEM_OLD_RAM:
 			break;
 		case VTD_KDUMP_MEM_KDUMP:
