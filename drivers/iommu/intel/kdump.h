@@ -120,6 +120,13 @@ static inline void intel_iommu_kdump_resv_regions(struct device *dev,
 						  struct list_head *head) {}
 #endif /* CONFIG_CRASH_DUMP */
 
+/* dmar.c, which is built without CONFIG_INTEL_IOMMU too */
+#if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU)
+void intel_iommu_kdump_set_haw(unsigned int haw);
+#else
+static inline void intel_iommu_kdump_set_haw(unsigned int haw) {}
+#endif
+
 #if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU_DEBUGFS)
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 #else

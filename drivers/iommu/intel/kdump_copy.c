@@ -15,6 +15,7 @@
 #define pr_fmt(fmt)	"DMAR: " fmt
 
 #include <linux/bitfield.h>
+#include <linux/cache.h>
 #include <linux/crash_dump.h>
 #include <linux/elf.h>
 #include <linux/io.h>
@@ -419,6 +420,22 @@ static const struct vtd_kdump_ops vtd_kdump_memremap_ops = {
 	.unmap = vtd_kdump_unmap_old,
 };
 
+/* The DMAR table's host address width; 0 until dmar.c reports it */
+static unsigned int vtd_kdump_dmar_haw __ro_after_init;
+
+/**
+ * intel_iommu_kdump_set_haw() - record the platform's host address width
+ * @haw: the DMAR table's Host Address Width field plus one, in bits
+ *
+ * Called by parse_dmar_table().  Entries may hold addresses up to this
+ * width; with MKTME or TDX it is wider than the CPU's physical-address
+ * width, and the bits in between select a KeyID.
+ */
+void __init intel_iommu_kdump_set_haw(unsigned int haw)
+{
+	vtd_kdump_dmar_haw = haw;
+}
+
 /**
  * vtd_kdump_hw_init() - the capabilities of @iommu that bound valid entries
  * @hw: filled in
@@ -435,7 +452,13 @@ void vtd_kdump_hw_init(struct vtd_kdump_hw *hw, struct intel_iommu *iommu)
 	hw->fl5lp = cap_fl5lp_support(cap);
 	hw->pass_through = ecap_pass_through(ecap);
 	hw->dev_iotlb = ecap_dev_iotlb_support(ecap);
-	hw->haw = boot_cpu_data.x86_phys_bits;
+	hw->flts = ecap_flts(ecap);
+	hw->slts = ecap_slts(ecap);
+	hw->prs = ecap_prs(ecap);
+	hw->rps = ecap_rps(ecap);
+	/* without the DMAR table's width, that of the CPU: no KeyIDs seen */
+	hw->haw = vtd_kdump_dmar_haw ?: boot_cpu_data.x86_phys_bits;
+	hw->phys_bits = boot_cpu_data.x86_phys_bits;
 	hw->ndoms = cap_ndoms(cap);
 	hw->pasid_bits = pasid_supported(iommu) ? ecap_pss(ecap) + 1 : 0;
 }
@@ -757,11 +780,13 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
  * tables in place, refused leaves included.  A leaf that maps memory of the
  * kdump kernel, or one whose target the walker did not check, would let
  * stale DMA reach that memory: the device is blocked until its driver
- * attaches it (%VTD_KDUMP_PARTIAL).  A leaf with reserved bits makes the
- * hardware fault instead of translating, and a leaf that maps neither
- * kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR) cannot reach the
- * kdump kernel's memory: those leaves are only left out of the replay, and
- * the device keeps its old context, as a plain copy keeps it.
+ * attaches it (%VTD_KDUMP_PARTIAL).  A leaf with reserved bits, or a
+ * first-level leaf that denies user-mode access (which DMA without PASID
+ * is), makes the hardware fault instead of translating, and a leaf that
+ * maps neither kernel's RAM (an RMRR, stolen memory, MMIO, a peer BAR)
+ * cannot reach the kdump kernel's memory: those leaves are only left out
+ * of the replay, and the device keeps its old context, as a plain copy
+ * keeps it.
  *
  * Return: true if the device must be blocked.
  */
@@ -769,6 +794,7 @@ static bool vtd_kdump_refusal_blocks(enum vtd_kdump_reason why)
 {
 	switch (why) {
 	case VTD_KDUMP_LEAF_RSVD:
+	case VTD_KDUMP_LEAF_PRIV:
 	case VTD_KDUMP_LEAF_NOT_RAM:
 		return false;
 	default:

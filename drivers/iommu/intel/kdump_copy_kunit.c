@@ -16,6 +16,8 @@ static const struct {
 	{ VTD_KDUMP_LEAF_KDUMP, true },		/* reaches kdump memory */
 	{ VTD_KDUMP_IOVA_RANGE, true },		/* target never checked */
 	{ VTD_KDUMP_LEAF_RSVD, false },		/* the hardware faults */
+	{ VTD_KDUMP_LEAF_PRIV, false },		/* so it does: U/S clear */
+	{ VTD_KDUMP_LEAF_TABLE, true },		/* could rewrite old tables */
 	{ VTD_KDUMP_LEAF_NOT_RAM, false },	/* RMRR, MMIO, a BAR */
 	{ VTD_KDUMP_PGTABLE_PTR, true },	/* not a leaf reason: safe side */
 };

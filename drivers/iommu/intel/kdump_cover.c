@@ -41,11 +41,15 @@ const char *vtd_kdump_cover_str(enum vtd_kdump_cover_verdict verdict)
 /**
  * vtd_kdump_cover_init() - start an identity check
  * @c: the check
+ * @hw: the IOMMU's capabilities, for its address widths: a leaf into a
+ *	KeyID alias of a wanted range reaches that range too; NULL if the
+ *	CPU has no KeyIDs
  * @want: the ranges to be identity-mapped; sorted, disjoint, non-empty
  *	  ranges (see vtd_kdump_memmap_valid()), kept by reference
  * @nr_want: number of entries in @want; zero makes every device pass
  */
 void vtd_kdump_cover_init(struct vtd_kdump_cover *c,
+			  const struct vtd_kdump_hw *hw,
 			  const struct vtd_kdump_range *want,
 			  unsigned int nr_want)
 {
@@ -53,6 +57,7 @@ void vtd_kdump_cover_init(struct vtd_kdump_cover *c,
 		.want = want,
 		.nr_want = nr_want,
 		.as_map = { .kdump_ram = want, .nr_kdump_ram = nr_want },
+		.keyid = hw ? vtd_kdump_keyid_bits(hw) : 0,
 		.next = nr_want ? want[0].start : 0,
 	};
 }
@@ -97,8 +102,10 @@ int vtd_kdump_cover_leaf(void *arg, u64 iova, u64 phys, u64 size,
 
 	if (c->verdict)
 		return -EFAULT;
+	/* a KeyID alias of a wanted range reaches it too */
 	if (iova != phys &&
-	    vtd_kdump_classify(&c->as_map, phys, size) == VTD_KDUMP_MEM_KDUMP)
+	    vtd_kdump_classify(&c->as_map, phys & ~c->keyid, size) ==
+	    VTD_KDUMP_MEM_KDUMP)
 		return vtd_kdump_cover_fail(c, VTD_KDUMP_COVER_ALIAS,
 					    phys, phys + size - 1);
 	if (c->cur >= c->nr_want || last < c->next)
@@ -124,8 +131,10 @@ int vtd_kdump_cover_leaf(void *arg, u64 iova, u64 phys, u64 size,
  * @why: why the walker refused it
  *
  * The hardware goes on translating what the walker refused.  A leaf with
- * reserved bits only faults, and one that maps neither kernel's RAM cannot
- * reach the wanted ranges, which are RAM of the kdump kernel; but a subtree
+ * reserved bits, or a first-level leaf that denies user-mode access, only
+ * faults, and one that maps neither kernel's RAM cannot reach the wanted
+ * ranges, which are RAM of the kdump kernel (a KeyID alias of them is
+ * neither: the walker judges it by the memory it reaches); but a subtree
  * the walker skipped unread may map anything, so it fails the device.  The
  * gap a refused leaf leaves in the wanted ranges is found by the cursor.
  */

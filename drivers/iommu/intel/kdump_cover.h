@@ -31,6 +31,8 @@ enum vtd_kdump_cover_verdict {
  * @want: the ranges that must be identity-mapped: sorted, disjoint
  * @nr_want: number of entries in @want
  * @as_map: @want as the "kdump" side of a memory map, to find aliases
+ * @keyid: address bits that select a memory encryption KeyID (see
+ *	   vtd_kdump_keyid_bits())
  * @cur: index of the first range not yet wholly covered
  * @next: first address of @want[@cur] not yet covered
  * @verdict: the first failure, or %VTD_KDUMP_COVER_OK
@@ -40,6 +42,7 @@ struct vtd_kdump_cover {
 	const struct vtd_kdump_range *want;
 	unsigned int nr_want;
 	struct vtd_kdump_memmap as_map;
+	u64 keyid;
 	unsigned int cur;
 	u64 next;
 	enum vtd_kdump_cover_verdict verdict;
@@ -47,6 +50,7 @@ struct vtd_kdump_cover {
 };
 
 void vtd_kdump_cover_init(struct vtd_kdump_cover *c,
+			  const struct vtd_kdump_hw *hw,
 			  const struct vtd_kdump_range *want,
 			  unsigned int nr_want);
 int vtd_kdump_cover_leaf(void *arg, u64 iova, u64 phys, u64 size,

@@ -156,7 +156,7 @@ static inline bool vtd_kc_check_case(const struct vtd_kc_case *t, char *err,
 	unsigned int i;
 	int ret = 0;
 
-	vtd_kdump_cover_init(&c, want->r, want->nr);
+	vtd_kdump_cover_init(&c, NULL, want->r, want->nr);
 	if (t->pass_through)
 		vtd_kdump_cover_pass_through(&c);
 	if (t->reject)
@@ -225,6 +225,7 @@ enum vtd_kc_twist {
 	VTD_KC_ALIAS,			/* + an old IOVA into kdump memory */
 	VTD_KC_NO_KDUMP_LEAVES,		/* walker refuses kdump leaves */
 	VTD_KC_BAD_TABLE,		/* + a top entry pointing at MMIO */
+	VTD_KC_KEYID_ALIAS,		/* + an old IOVA into a KeyID alias */
 };
 
 struct vtd_kc_walk_case {
@@ -253,6 +254,13 @@ static const struct vtd_kc_walk_case vtd_kc_walk_cases[] = {
 	  VTD_KDUMP_COVER_GAP, VTD_KC_KDUMP },
 	{ "a table pointer to MMIO", false, VTD_KC_BAD_TABLE,
 	  VTD_KDUMP_COVER_WALK },
+	/* MKTME/TDX: the KeyID bits above the CPU's width lie under the HAW */
+	{ "old IOVA into a KeyID alias of kdump memory", false,
+	  VTD_KC_KEYID_ALIAS, VTD_KDUMP_COVER_ALIAS,
+	  (VTD_KC_KDUMP + SZ_4K) | VTD_KT_KEYID },
+	{ "first level, old IOVA into a KeyID alias", true,
+	  VTD_KC_KEYID_ALIAS, VTD_KDUMP_COVER_ALIAS,
+	  (VTD_KC_KDUMP + SZ_4K) | VTD_KT_KEYID },
 };
 
 struct vtd_kc_world {
@@ -320,6 +328,11 @@ static inline void vtd_kc_build(struct vtd_kc_world *kw, enum vtd_kc_twist t)
 	case VTD_KC_NO_KDUMP_LEAVES:
 		kw->w.kdump_leaves_ok = false;
 		break;
+	case VTD_KC_KEYID_ALIAS:
+		kw->hw.phys_bits = VTD_KT_PHYS_BITS;
+		vtd_kc_map(kw, VTD_KC_OLD_IOVA,
+			   (VTD_KC_KDUMP + SZ_4K) | VTD_KT_KEYID, SZ_4K);
+		break;
 	case VTD_KC_BAD_TABLE:
 		/* top-level entry 8 covers IOVAs far above the map */
 		vtd_kt_wr(&kw->m, kw->top + 8 * sizeof(u64),
@@ -352,7 +365,7 @@ static inline bool vtd_kc_check_walk(const struct vtd_kc_walk_case *t,
 		snprintf(err, len, "%s: test world too small", t->name);
 		return false;
 	}
-	vtd_kdump_cover_init(&c, want, ARRAY_SIZE(want));
+	vtd_kdump_cover_init(&c, &kw->hw, want, ARRAY_SIZE(want));
 	why = vtd_kdump_walk_dev(&kw->w, &kw->dev, &v);
 	got = vtd_kdump_cover_finish(&c, why);
 	if (kw->m.violations) {

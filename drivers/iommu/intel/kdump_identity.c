@@ -176,7 +176,7 @@ vtd_kdump_id_walk_domain(const struct intel_iommu_kdump_pgtable *pt,
 	dev.ctx.levels = pt->levels;
 	dev.ctx.pgtable = pt->top;
 
-	vtd_kdump_cover_init(c, crash, nr);
+	vtd_kdump_cover_init(c, &hw, crash, nr);
 	if (!vtd_kdump_visited_alloc(&vis, VTD_KDUMP_ID_DOMAIN_BUDGET)) {
 		why = vtd_kdump_walk_dev(&w, &dev, &v);
 		vtd_kdump_visited_free(&vis);
@@ -326,7 +326,7 @@ static int vtd_kdump_id_check_dev(void *arg, struct vtd_kdump_dev *dev)
 	set_bit(rid, ck->seen[seq]);
 	ck->devices++;
 
-	vtd_kdump_cover_init(&c, ck->want, ck->nr_want);
+	vtd_kdump_cover_init(&c, ck->w.hw, ck->want, ck->nr_want);
 	if (ck->total_pages >= VTD_KDUMP_ID_TOTAL_BUDGETS * ck->w.budget) {
 		why = VTD_KDUMP_BUDGET;
 	} else {

@@ -165,6 +165,8 @@ static const char * const vtd_kdump_reason_strs[VTD_KDUMP_NR_REASONS] = {
 	[VTD_KDUMP_MAP_FAILED]		= "cannot map old memory",
 	[VTD_KDUMP_IOVA_RANGE]		= "IOVA outside the aperture",
 	[VTD_KDUMP_VISIT_ABORTED]	= "walk stopped by its caller",
+	[VTD_KDUMP_LEAF_PRIV]		= "leaf denies user-mode DMA (U/S clear)",
+	[VTD_KDUMP_LEAF_TABLE]		= "leaf maps an IOMMU table page",
 };
 
 /**
@@ -219,6 +221,91 @@ void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size)
 		last->start = min(last->start, start);
 		last->end = max(last->end, end);
 	}
+}
+
+/* Heap sort: restore the max-heap below @root in @a[0..@n) */
+static void vtd_kdump_sift_down(u64 *a, unsigned int root, unsigned int n)
+{
+	unsigned int child;
+	u64 tmp;
+
+	/* @root has a child while 2 * @root + 1 < @n: no overflow */
+	while (root < n / 2) {
+		child = 2 * root + 1;
+		if (child + 1 < n && a[child + 1] > a[child])
+			child++;
+		if (a[root] >= a[child])
+			return;
+		tmp = a[root];
+		a[root] = a[child];
+		a[child] = tmp;
+		root = child;
+	}
+}
+
+/**
+ * vtd_kdump_pages_sort() - sort table-page addresses, each once
+ * @pages: addresses of 4 KiB pages, as &vtd_kdump_walker.table reported
+ *	   them (a page may come more than once)
+ * @nr: number of entries in @pages
+ *
+ * Sorts @pages in place, ascending, and drops repeated pages, for
+ * vtd_kdump_pages_hit().  A heap sort: O(@nr log @nr) time whatever the
+ * order, no allocation, no recursion.
+ *
+ * Return: the number of distinct pages, now at the start of @pages.
+ */
+unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr)
+{
+	unsigned int i, n = 0;
+	u64 tmp;
+
+	for (i = nr / 2; i-- > 0;)
+		vtd_kdump_sift_down(pages, i, nr);
+	for (i = nr; i-- > 1;) {
+		tmp = pages[0];
+		pages[0] = pages[i];
+		pages[i] = tmp;
+		vtd_kdump_sift_down(pages, 0, i);
+	}
+	for (i = 0; i < nr; i++)
+		if (!n || pages[i] != pages[n - 1])
+			pages[n++] = pages[i];
+	return n;
+}
+
+/**
+ * vtd_kdump_pages_hit() - does a physical range reach a table page?
+ * @pages: page-aligned addresses, sorted and distinct
+ *	   (vtd_kdump_pages_sort())
+ * @nr: number of entries in @pages
+ * @start: first byte of the range; for a leaf, its address without KeyID
+ *	   bits (vtd_kdump_keyid_bits())
+ * @end: last byte of the range (inclusive)
+ *
+ * A binary search: O(log @nr).
+ *
+ * Return: true if any byte of [@start, @end] lies in one of the pages;
+ * false for an empty range (@end below @start).
+ */
+bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
+			 u64 end)
+{
+	u64 first = start & VTD_KDUMP_ADDR_MASK;
+	unsigned int lo = 0, hi = nr;
+
+	if (end < start)
+		return false;
+	/* the first page at or above the page holding @start */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (pages[mid] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && pages[lo] <= end;
 }
 
 /* Ranges left when neighbours at most @gap bytes apart are merged */
@@ -297,6 +384,28 @@ static u64 vtd_kdump_beyond_haw(const struct vtd_kdump_hw *hw, u64 addr)
 	return addr & ~GENMASK_ULL(vtd_kdump_haw(hw) - 1, 0);
 }
 
+/**
+ * vtd_kdump_keyid_bits() - address bits that select a memory encryption key
+ * @hw: the IOMMU's capabilities, with the CPU's physical-address width
+ *
+ * With MKTME or TDX the CPU's physical-address width (x86_phys_bits) is
+ * below the IOMMU's host address width: the bits in between carry a KeyID,
+ * and an address with any of them set reaches the memory at the address
+ * without them.  A leaf must be judged by what it reaches.
+ *
+ * Return: the bits from the CPU's width up to the host address width, 0
+ * without KeyIDs (@hw->phys_bits 0 or not below @hw->haw).
+ */
+u64 vtd_kdump_keyid_bits(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = vtd_kdump_haw(hw);
+
+	if (!hw->phys_bits || hw->phys_bits >= haw)
+		return 0;
+	return GENMASK_ULL(haw - 1, max_t(unsigned int, hw->phys_bits,
+					  VTD_KDUMP_MIN_HAW));
+}
+
 static bool vtd_kdump_sagaw_has(const struct vtd_kdump_hw *hw, unsigned int aw)
 {
 	return aw >= VTD_KDUMP_SL_MIN_LEVELS - VTD_AW_LEVEL_BIAS &&
@@ -314,14 +423,23 @@ static u64 vtd_kdump_level_size(unsigned int level)
 	return BIT_ULL(vtd_kdump_level_shift(level));
 }
 
+/* Tell the caller, if it asked, of the table page just read */
+static void vtd_kdump_note_table(const struct vtd_kdump_walker *w, u64 phys,
+				 enum vtd_kdump_table kind, unsigned int level)
+{
+	if (w->table)
+		w->table(w->table_arg, phys, kind, level);
+}
+
 /*
  * Read @n qwords from index @first of the old page at @page, which must be
- * old RAM (else @bad_ptr).  The page is mapped only for the copy.
+ * old RAM (else @bad_ptr) and holds a table of @kind.  The page is mapped
+ * only for the copy.
  */
 static enum vtd_kdump_reason
 vtd_kdump_read_qwords(const struct vtd_kdump_walker *w, u64 page,
 		      unsigned int first, unsigned int n, u64 *out,
-		      enum vtd_kdump_reason bad_ptr)
+		      enum vtd_kdump_table kind, enum vtd_kdump_reason bad_ptr)
 {
 	const u64 *va;
 	unsigned int i;
@@ -332,6 +450,7 @@ vtd_kdump_read_qwords(const struct vtd_kdump_walker *w, u64 page,
 	va = w->ops->map(w->ops_ctx, page);
 	if (!va)
 		return VTD_KDUMP_MAP_FAILED;
+	vtd_kdump_note_table(w, page, kind, 0);
 	for (i = 0; i < n; i++)
 		out[i] = READ_ONCE(va[first + i]);
 	w->ops->unmap(w->ops_ctx, va);
@@ -415,7 +534,12 @@ vtd_kdump_decode_sm_context(const struct vtd_kdump_hw *hw,
 		return VTD_KDUMP_CTX_RSVD;
 	if ((lo & VTD_SMCE_LO_PASIDE) && !hw->pasid_bits)
 		return VTD_KDUMP_CTX_RSVD;
+	if ((lo & VTD_SMCE_LO_PRE) && !hw->prs)
+		return VTD_KDUMP_CTX_RSVD;
 	ctx->rid_pasid = FIELD_GET(VTD_SMCE_HI_RID_PASID, hi);
+	/* Without ECAP.RPS, requests-without-PASID use PASID 0 */
+	if (ctx->rid_pasid && !hw->rps)
+		return VTD_KDUMP_CTX_RSVD;
 	ctx->pasid_dir = lo & VTD_SMCE_LO_PASIDDIRPTR;
 	if (ctx->rid_pasid >= vtd_kdump_pasid_limit(hw, lo))
 		return VTD_KDUMP_PASID_RANGE;
@@ -540,6 +664,7 @@ static int vtd_kdump_walk_context_table(const struct vtd_kdump_walker *w,
 	if (!table)
 		return vtd_kdump_report_table(bus, first_devfn,
 					      VTD_KDUMP_MAP_FAILED, fn, arg);
+	vtd_kdump_note_table(w, table_phys, VTD_KDUMP_TABLE_CONTEXT, 0);
 	for (i = 0; i < nr && ret >= 0; i++)
 		ret = vtd_kdump_visit_context(w, bus, first_devfn + i,
 					      table + i * qwords, qwords,
@@ -600,6 +725,7 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 	root = w->ops->map(w->ops_ctx, root_phys);
 	if (!root)
 		return -ENOMEM;
+	vtd_kdump_note_table(w, root_phys, VTD_KDUMP_TABLE_ROOT, 0);
 
 	for (bus = 0; bus < VTD_ROOT_ENTRIES && ret >= 0; bus++) {
 		u64 lo = READ_ONCE(root[bus * VTD_RE_QWORDS]);
@@ -616,10 +742,23 @@ int vtd_kdump_walk_root(const struct vtd_kdump_walker *w, u64 root_phys,
 /* Scalable mode: PASID directory and RID_PASID entry                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * PGTT first-stage (9.6).  Requests-without-PASID are user-mode requests
+ * unless the context entry's RID_PRIV makes them supervisor requests (9.4);
+ * the walker checks user-mode access only (U/S and R/W; supervisor access
+ * also depends on SRE and WPE), so supervisor DMA through first-stage
+ * tables is not adopted.
+ */
 static enum vtd_kdump_reason
 vtd_kdump_decode_pasid_fl(const struct vtd_kdump_hw *hw, const u64 *pe,
 			  struct vtd_kdump_ctx *ctx)
 {
+	if (!hw->flts)
+		return VTD_KDUMP_PASID_PGTT;
+	if (pe[2] & VTD_PE2_RSVD)
+		return VTD_KDUMP_PASID_ENTRY_RSVD;
+	if (ctx->raw[1] & VTD_SMCE_HI_RID_PRIV)
+		return VTD_KDUMP_PASID_PGTT;
 	switch (FIELD_GET(VTD_PE2_FLPM, pe[2])) {
 	case VTD_FLPM_4LEVEL:
 		ctx->levels = VTD_KDUMP_FL_MIN_LEVELS;
@@ -645,6 +784,8 @@ vtd_kdump_decode_pasid_sl(const struct vtd_kdump_hw *hw, const u64 *pe,
 {
 	unsigned int aw = FIELD_GET(VTD_PE0_AW, pe[0]);
 
+	if (!hw->slts)
+		return VTD_KDUMP_PASID_PGTT;
 	if (!vtd_kdump_sagaw_has(hw, aw))
 		return VTD_KDUMP_CTX_AW;
 	if (vtd_kdump_beyond_haw(hw, pe[0] & VTD_PE0_SSPTPTR))
@@ -666,6 +807,8 @@ vtd_kdump_decode_pasid_entry(const struct vtd_kdump_hw *hw, const u64 *pe,
 	for (q = VTD_PE_FIRST_RSVD_QWORD; q < VTD_PE_QWORDS; q++)
 		if (pe[q])
 			return VTD_KDUMP_PASID_ENTRY_RSVD;
+	if ((pe[0] & VTD_PE0_RSVD) || (pe[1] & VTD_PE1_RSVD))
+		return VTD_KDUMP_PASID_ENTRY_RSVD;
 	ctx->did = FIELD_GET(VTD_PE1_DID, pe[1]);
 	if (ctx->did >= hw->ndoms)
 		return VTD_KDUMP_CTX_DID;
@@ -706,7 +849,8 @@ vtd_kdump_resolve_rid_pasid(const struct vtd_kdump_walker *w,
 	why = vtd_kdump_read_qwords(w, ctx->pasid_dir +
 				    (dir_off & VTD_KDUMP_ADDR_MASK),
 				    (dir_off & ~VTD_KDUMP_ADDR_MASK) / sizeof(u64),
-				    1, &pde, VTD_KDUMP_PASID_DIR_PTR);
+				    1, &pde, VTD_KDUMP_TABLE_PASID_DIR,
+				    VTD_KDUMP_PASID_DIR_PTR);
 	if (why)
 		return why;
 	if (!(pde & VTD_PDE_P))
@@ -716,7 +860,8 @@ vtd_kdump_resolve_rid_pasid(const struct vtd_kdump_walker *w,
 		return VTD_KDUMP_PASID_DIR_RSVD;
 
 	why = vtd_kdump_read_qwords(w, pde & VTD_PDE_SMPTBLPTR, pe_first,
-				    VTD_PE_QWORDS, pe, VTD_KDUMP_PASID_TBL_PTR);
+				    VTD_PE_QWORDS, pe, VTD_KDUMP_TABLE_PASID,
+				    VTD_KDUMP_PASID_TBL_PTR);
 	if (why)
 		return why;
 	memcpy(ctx->pasid_entry, pe, sizeof(pe));
@@ -735,6 +880,7 @@ struct vtd_kdump_pt_fmt {
 	u64 ps;			/* page size bit */
 	u64 addr;		/* address field */
 	u64 large_ignore;	/* non-address bits of a 2M/1G leaf's field */
+	u64 user;		/* U/S: clear in any entry denies user DMA */
 	unsigned int ps_leaf_levels;	/* BIT(level): PS marks a leaf */
 	unsigned int ps_ok_levels;	/* BIT(level): that leaf size exists */
 	bool canonical;		/* upper half of the input is sign-extended */
@@ -765,6 +911,7 @@ static void vtd_kdump_fl_fmt(const struct vtd_kdump_hw *hw,
 		.ps		= VTD_FL_PS,
 		.addr		= VTD_FL_ADDR,
 		.large_ignore	= VTD_FL_PAT_LARGE,
+		.user		= VTD_FL_US,
 		.ps_leaf_levels	= BIT(2) | BIT(3),
 		.ps_ok_levels	= BIT(2) | (hw->fl1gp ? BIT(3) : 0),
 		.canonical	= true,
@@ -792,6 +939,7 @@ struct vtd_kdump_pt_walk {
 	unsigned int top_level;
 	u64 budget;		/* table pages this walk may read */
 	u64 beyond_haw;		/* address bits at or above the host width */
+	u64 keyid;		/* leaf address bits that select a KeyID */
 	struct vtd_kdump_ram_hint table_hint;	/* where table pages lie */
 	struct vtd_kdump_ram_hint leaf_hint;	/* what leaves map */
 	/*
@@ -800,6 +948,12 @@ struct vtd_kdump_pt_walk {
 	 * 3.6.1 and 3.7.1), so a leaf's own bits are ANDed with these.
 	 */
 	unsigned int prot[VTD_KDUMP_MAX_LEVELS + 1];
+	/*
+	 * First level: the entries above a table at each level all have U/S
+	 * set.  A request-without-PASID is a user-mode request (3.6): it
+	 * faults unless U/S is set at every level down to the leaf.
+	 */
+	bool user[VTD_KDUMP_MAX_LEVELS + 1];
 };
 
 /* Adjacent old-RAM ranges a hint joins on either side, at most */
@@ -969,6 +1123,8 @@ vtd_kdump_leaf_bits(const struct vtd_kdump_pt_walk *st, u64 pte,
 	}
 	if ((addr & st->beyond_haw) || (addr & low))
 		return VTD_KDUMP_LEAF_RSVD;
+	if (f->user && !((pte & f->user) && st->user[level]))
+		return VTD_KDUMP_LEAF_PRIV;
 	return VTD_KDUMP_OK;
 }
 
@@ -1020,8 +1176,9 @@ static enum vtd_kdump_reason vtd_kdump_walk_leaf(struct vtd_kdump_pt_walk *st,
 
 	why = vtd_kdump_leaf_bits(st, pte, level);
 	if (!why) {
+		/* a KeyID alias reaches the memory without the KeyID */
 		mem = vtd_kdump_classify_hinted(st->w->mem, &st->leaf_hint,
-						phys, size);
+						phys & ~st->keyid, size);
 		why = vtd_kdump_leaf_mem_reason(st->w, mem);
 	}
 	if (why) {
@@ -1056,9 +1213,10 @@ static bool vtd_kdump_run_mem_ok(struct vtd_kdump_pt_walk *st, u64 phys,
  * accepted without checking each?  When no carry left their address field,
  * they differ in the address only: the reserved bits, the page-size rule
  * and the alignment of each are those of the last one, whose address is
- * the highest (host address width); what they map is one range.  False
- * sends the run through vtd_kdump_walk_leaf(), entry by entry, so that the
- * bad entries in it are rejected and the good ones kept.
+ * the highest (host address width); what they map is one range, if no
+ * carry reached the KeyID bits either.  False sends the run through
+ * vtd_kdump_walk_leaf(), entry by entry, so that the bad entries in it are
+ * rejected and the good ones kept.
  */
 static bool vtd_kdump_run_valid(struct vtd_kdump_pt_walk *st, u64 pte,
 				unsigned int level, unsigned int n)
@@ -1067,11 +1225,11 @@ static bool vtd_kdump_run_valid(struct vtd_kdump_pt_walk *st, u64 pte,
 	u64 last = pte + ((u64)(n - 1) << shift);
 	u64 phys = vtd_kdump_leaf_phys(&st->fmt, pte, level);
 
-	if ((last ^ pte) & ~st->fmt.addr)
+	if ((last ^ pte) & (~st->fmt.addr | st->keyid))
 		return false;
 	if (vtd_kdump_leaf_bits(st, last, level))
 		return false;
-	return vtd_kdump_run_mem_ok(st, phys, (u64)n << shift);
+	return vtd_kdump_run_mem_ok(st, phys & ~st->keyid, (u64)n << shift);
 }
 
 /*
@@ -1178,6 +1336,7 @@ vtd_kdump_walk_pointer(struct vtd_kdump_pt_walk *st, u64 pte,
 	if ((pte & f->ps) || (pte & f->addr & st->beyond_haw))
 		return VTD_KDUMP_PGTABLE_RSVD;
 	st->prot[level - 1] = st->prot[level] & vtd_kdump_entry_prot(f, pte);
+	st->user[level - 1] = st->user[level] && (pte & f->user);
 	return vtd_kdump_walk_table(st, pte & f->addr, level - 1, iova);
 }
 
@@ -1259,6 +1418,7 @@ static enum vtd_kdump_reason vtd_kdump_walk_table(struct vtd_kdump_pt_walk *st,
 	if (!table)
 		return VTD_KDUMP_MAP_FAILED;
 	st->dev->table_pages++;
+	vtd_kdump_note_table(st->w, phys, VTD_KDUMP_TABLE_PAGE, level);
 
 	why = vtd_kdump_walk_entries(st, table, level, base, end);
 	if (!why)
@@ -1288,6 +1448,14 @@ static bool vtd_kdump_levels_valid(const struct vtd_kdump_ctx *ctx)
  * Every leaf entry gets the same checks whether it is part of a run or
  * not: a run is accepted as a whole only when that is equivalent to
  * accepting each of its entries, and walked entry by entry otherwise.
+ * A leaf whose address has KeyID bits (MKTME, TDX) is judged by the memory
+ * it reaches, the address without them; a table pointer with KeyID bits is
+ * not old RAM: the IOMMU would read the table through a key the kdump
+ * kernel does not read it with.
+ * First-level leaves are checked as a request-without-PASID sees them, a
+ * user-mode request (VT-d spec 3.6): a leaf below an entry with U/S clear
+ * is refused (%VTD_KDUMP_LEAF_PRIV).  XD is not looked at: it restricts
+ * execute requests only.
  * A structural failure (a bad table pointer, reserved bits in a non-leaf
  * entry, a page reached twice, the budget) stops the walk; a bad leaf is
  * only rejected.  Leaves reported before a structural failure must be
@@ -1328,7 +1496,9 @@ enum vtd_kdump_reason vtd_kdump_walk_dev(const struct vtd_kdump_walker *w,
 		vtd_kdump_sl_fmt(w->hw, &st.fmt);
 	st.top_level = ctx->levels;
 	st.prot[st.top_level] = VTD_SL_R | VTD_SL_W;
+	st.user[st.top_level] = true;
 	st.beyond_haw = vtd_kdump_beyond_haw(w->hw, U64_MAX);
+	st.keyid = vtd_kdump_keyid_bits(w->hw);
 	st.budget = vtd_kdump_walk_budget(w);
 	vtd_kdump_visited_reset(w->visited);
 	why = vtd_kdump_walk_table(&st, ctx->pgtable, ctx->levels, 0);

@@ -7,8 +7,15 @@
  * struct vtd_kdump_ops, so the same source builds into the kernel, into
  * KUnit and into the userspace harness in tools/testing/vtd-kdump/.  Every
  * field read from old memory is untrusted: it is read once, checked against
- * the VT-d specification and the memory map, and only the checked copy is
- * used.
+ * the memory map and against what the VT-d specification lets the hardware
+ * translate, and only the checked copy is used.
+ *
+ * Not checked, because the IOMMU does not fault on it or the walker is not
+ * told the capability that decides: XD in first-level entries (execute
+ * requests only); domain id 0 with CAP.CM set (9.3: software must not use
+ * it, the hardware does not refuse it); PASID-entry fields reserved only
+ * without a capability the walker is not given (SSADE, SRE, WPE, EAFE, the
+ * memory-type fields, RID_PRIV without ECAP.RPRIVS).
  */
 #ifndef _INTEL_IOMMU_KDUMP_WALK_H
 #define _INTEL_IOMMU_KDUMP_WALK_H
@@ -59,7 +66,7 @@
 #define VTD_SMCE_LO_PDTS		GENMASK_ULL(11, 9)
 #define VTD_SMCE_LO_PASIDDIRPTR		GENMASK_ULL(63, 12)
 #define VTD_SMCE_HI_RID_PASID		GENMASK_ULL(19, 0)
-#define VTD_SMCE_HI_RID_PRIV		BIT_ULL(20)
+#define VTD_SMCE_HI_RID_PRIV		BIT_ULL(20)	/* requests-without-PASID */
 #define VTD_SMCE_HI_RSVD		GENMASK_ULL(63, 21)
 #define VTD_SM_CONTEXT_ENTRIES		128	/* per 4 KiB table; two per bus */
 #define VTD_SMCE_QWORDS			4
@@ -76,11 +83,17 @@
 #define VTD_PE0_FPD			BIT_ULL(1)
 #define VTD_PE0_AW			GENMASK_ULL(4, 2)
 #define VTD_PE0_PGTT			GENMASK_ULL(8, 6)
+#define VTD_PE0_RSVD			GENMASK_ULL(11, 10)
 #define VTD_PE0_SSPTPTR			GENMASK_ULL(63, 12)
 #define VTD_PE_QWORDS			8	/* 512-bit entry */
 #define VTD_PE_FIRST_RSVD_QWORD		3	/* bits 511:192 are reserved */
 #define VTD_PE1_DID			GENMASK_ULL(15, 0)
+#define VTD_PE1_RSVD			GENMASK_ULL(22, 16)
+/* Qword 2 holds the first-stage fields: used with PGTT first-stage only */
+#define VTD_PE2_SRE			BIT_ULL(0)
 #define VTD_PE2_FLPM			GENMASK_ULL(3, 2)
+#define VTD_PE2_WPE			BIT_ULL(4)
+#define VTD_PE2_RSVD			GENMASK_ULL(11, 8)
 #define VTD_PE2_FSPTPTR			GENMASK_ULL(63, 12)
 #define VTD_PGTT_FL_ONLY		1
 #define VTD_PGTT_SL_ONLY		2
@@ -95,9 +108,14 @@
 #define VTD_SL_PS			BIT_ULL(7)
 #define VTD_SL_ADDR			GENMASK_ULL(51, 12)
 
-/* First-level paging entries (9.7): the x86 paging format */
+/*
+ * First-level paging entries (9.7): the x86 paging format.  Bits 62:52 are
+ * ignored; XD (bit 63) only restricts execute requests, which a device's
+ * DMA is not: the walker ignores it too (see vtd_kdump_walk_dev()).
+ */
 #define VTD_FL_P			BIT_ULL(0)
 #define VTD_FL_RW			BIT_ULL(1)
+#define VTD_FL_US			BIT_ULL(2)	/* user-mode access */
 #define VTD_FL_PS			BIT_ULL(7)
 #define VTD_FL_PAT_LARGE		BIT_ULL(12)	/* PAT bit of a 2M/1G leaf */
 #define VTD_FL_ADDR			GENMASK_ULL(51, 12)
@@ -127,7 +145,8 @@ enum vtd_kdump_reason {
 	VTD_KDUMP_PASID_RANGE,		/* RID_PASID beyond the directory */
 	VTD_KDUMP_PASID_TBL_PTR,
 	VTD_KDUMP_PASID_ENTRY_RSVD,
-	VTD_KDUMP_PASID_PGTT,		/* unknown, nested or unsupported PGTT */
+	/* unknown, nested or unsupported PGTT; first-stage with RID_PRIV */
+	VTD_KDUMP_PASID_PGTT,
 	/* SM: a PASID entry's DID >= CAP.ND is CTX_DID, its AW is CTX_AW */
 	VTD_KDUMP_PASID_FLPM,		/* first-level paging mode unsupported */
 	VTD_KDUMP_PGTABLE_PTR,		/* page-table page not in old RAM */
@@ -141,6 +160,8 @@ enum vtd_kdump_reason {
 	VTD_KDUMP_MAP_FAILED,		/* ops->map() failed */
 	VTD_KDUMP_IOVA_RANGE,		/* first-level upper (kernel) half */
 	VTD_KDUMP_VISIT_ABORTED,	/* the leaf visitor returned an error */
+	VTD_KDUMP_LEAF_PRIV,		/* first level: U/S clear, user DMA faults */
+	VTD_KDUMP_LEAF_TABLE,		/* leaf maps an IOMMU table page */
 	VTD_KDUMP_NR_REASONS,
 };
 
@@ -173,7 +194,23 @@ struct vtd_kdump_hw {
 	bool fl5lp;			/* first-level 5-level paging */
 	bool pass_through;		/* ECAP.PT */
 	bool dev_iotlb;			/* ECAP.DT */
-	u8 haw;				/* host address width in bits */
+	bool flts;			/* ECAP_REG.FLTS (bit 47): PGTT first-stage */
+	bool slts;			/* ECAP_REG.SLTS (bit 46): PGTT second-stage */
+	bool prs;			/* ECAP_REG.PRS (bit 29): context PRE */
+	bool rps;			/* ECAP_REG.RPS (bit 49): RID_PASID other than 0 */
+	/*
+	 * Host address width in bits: the DMAR table's HAW (ACPI DMAR
+	 * "Host Address Width" + 1).  Address bits at or above it are
+	 * reserved in every entry.
+	 */
+	u8 haw;
+	/*
+	 * The CPU's physical-address width (x86_phys_bits); 0: @haw.  With
+	 * MKTME or TDX the bits from here up to @haw carry a memory
+	 * encryption KeyID: an address with any of them set is an alias of
+	 * the address without them (see vtd_kdump_keyid_bits()).
+	 */
+	u8 phys_bits;
 	u32 ndoms;			/* number of domain ids, CAP.ND */
 	u8 pasid_bits;			/* ECAP.PSS + 1, 0 without PASID */
 };
@@ -235,6 +272,29 @@ struct vtd_kdump_visited {
 	u32 gen;
 };
 
+/* What a table page that a walk reads holds */
+enum vtd_kdump_table {
+	VTD_KDUMP_TABLE_ROOT,		/* the root table (9.1, 9.2) */
+	VTD_KDUMP_TABLE_CONTEXT,	/* a context table (9.3, 9.4) */
+	VTD_KDUMP_TABLE_PASID_DIR,	/* a page of a PASID directory (9.5) */
+	VTD_KDUMP_TABLE_PASID,		/* a PASID table (9.6) */
+	VTD_KDUMP_TABLE_PAGE,		/* a first- or second-level page table */
+	VTD_KDUMP_NR_TABLES,
+};
+
+/*
+ * Told of each table page a walk reads, as it reads it: @phys is the page,
+ * @kind what it holds, @level the level of a page table (1 holds 4 KiB
+ * leaves), 0 for the other kinds.  Every read is reported once: one device
+ * walk never reads a page table twice, but a page read again (a context
+ * table that two root entries point to, a table two devices share) is
+ * reported again.  The adopted devices keep translating through these
+ * pages in place: a writable leaf that reaches one could rewrite them.
+ */
+typedef void (*vtd_kdump_table_fn)(void *arg, u64 phys,
+				   enum vtd_kdump_table kind,
+				   unsigned int level);
+
 struct vtd_kdump_walker {
 	const struct vtd_kdump_ops *ops;
 	void *ops_ctx;
@@ -248,11 +308,16 @@ struct vtd_kdump_walker {
 	 * never when the leaves are to be kept.
 	 */
 	bool kdump_leaves_ok;
+	/* Optional: told of every table page read; NULL costs nothing */
+	vtd_kdump_table_fn table;
+	void *table_arg;
 };
 
 /*
  * Called for validated leaves, in ascending IOVA order: [@iova, @iova +
- * @size) translates to [@phys, @phys + @size).  One call may report a run
+ * @size) translates to [@phys, @phys + @size).  @phys is the address the
+ * entry holds, KeyID bits included; the walker judged the memory it
+ * reaches without them (see vtd_kdump_keyid_bits()).  One call may report a run
  * of leaves of one table that follow each other in IOVA and in memory with
  * the same permissions: @size is then n times the leaf size (4 KiB, 2 MiB
  * or 1 GiB), so a call of 2 MiB may be one 2 MiB leaf or 512 leaves of
@@ -287,6 +352,7 @@ bool vtd_kdump_memmap_valid(const struct vtd_kdump_memmap *mem);
 enum vtd_kdump_mem vtd_kdump_classify(const struct vtd_kdump_memmap *mem,
 				      u64 phys, u64 size);
 const char *vtd_kdump_reason_str(enum vtd_kdump_reason why);
+u64 vtd_kdump_keyid_bits(const struct vtd_kdump_hw *hw);
 
 enum vtd_kdump_reason vtd_kdump_check_root_entry(const struct vtd_kdump_walker *w,
 						 u64 val);
@@ -311,6 +377,9 @@ struct vtd_kdump_runs {
 };
 
 void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size);
+unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr);
+bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
+			 u64 end);
 u64 vtd_kdump_ranges_merge_gap(const struct vtd_kdump_range *r,
 			       unsigned int nr, unsigned int max);
 bool vtd_kdump_ranges_merged(const struct vtd_kdump_range *r, unsigned int nr,

@@ -185,6 +185,38 @@ static void vtd_kt_reason_str_test(struct kunit *test)
 			      "%s", err);
 }
 
+static void vtd_kt_sort_desc(const struct vtd_kt_sort_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtd_kt_sort, vtd_kt_sort_cases, vtd_kt_sort_desc);
+
+static void vtd_kt_sort_test(struct kunit *test)
+{
+	const struct vtd_kt_sort_case *t = test->param_value;
+	char err[VTD_KT_ERR_LEN];
+
+	KUNIT_EXPECT_TRUE_MSG(test, vtd_kt_check_sort_case(t, err, sizeof(err)),
+			      "%s", err);
+}
+
+static void vtd_kt_hit_desc(const struct vtd_kt_hit_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtd_kt_hit, vtd_kt_hit_cases, vtd_kt_hit_desc);
+
+static void vtd_kt_hit_test(struct kunit *test)
+{
+	const struct vtd_kt_hit_case *t = test->param_value;
+	char err[VTD_KT_ERR_LEN];
+
+	KUNIT_EXPECT_TRUE_MSG(test, vtd_kt_check_hit_case(t, err, sizeof(err)),
+			      "%s", err);
+}
+
 static void vtd_kt_merge_test(struct kunit *test)
 {
 	char err[VTD_KT_ERR_LEN];
@@ -217,6 +249,21 @@ static void vtd_kt_budget_test(struct kunit *test)
 			      vtd_kt_check_budget_exact(*k, buf, &c->m, &c->w,
 							&c->r, c->err,
 							sizeof(c->err)),
+			      "%s", c->err);
+}
+
+/* Every table page of the standard world is reported, once */
+static void vtd_kt_table_reports_test(struct kunit *test)
+{
+	const enum vtd_kt_kind *k = test->param_value;
+	struct vtd_kt_ctx *c;
+	u8 *buf;
+
+	c = vtd_kt_ctx_alloc(test, &buf, VTD_KT_BUF_PAGES);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      vtd_kt_check_table_reports(*k, buf, &c->m, &c->w,
+							 &c->r, c->err,
+							 sizeof(c->err)),
 			      "%s", c->err);
 }
 
@@ -278,7 +325,10 @@ static struct kunit_case vtd_kdump_walk_cases[] = {
 	KUNIT_CASE(vtd_kt_memmap_valid_test),
 	KUNIT_CASE(vtd_kt_reason_str_test),
 	KUNIT_CASE(vtd_kt_merge_test),
+	KUNIT_CASE_PARAM(vtd_kt_sort_test, vtd_kt_sort_gen_params),
+	KUNIT_CASE_PARAM(vtd_kt_hit_test, vtd_kt_hit_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_budget_test, vtd_kt_kind_gen_params),
+	KUNIT_CASE_PARAM(vtd_kt_table_reports_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_visited_wrap_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_prot_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE(vtd_kt_random_test),

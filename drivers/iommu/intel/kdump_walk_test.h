@@ -42,6 +42,9 @@
 #define VTD_KT_DATA_END		0x1ffffffffULL	/* 8 GiB - 1 */
 #define VTD_KT_MMIO		0xc0000000ULL	/* 3 GiB: in no range */
 #define VTD_KT_HAW		46
+/* A CPU address width below the HAW (MKTME, TDX), and a KeyID bit above it */
+#define VTD_KT_PHYS_BITS	34
+#define VTD_KT_KEYID		BIT_ULL(40)
 #define VTD_KT_NDOMS		256
 #define VTD_KT_MAX_LIVE		16
 #define VTD_KT_MAX_RECS		8
@@ -87,6 +90,10 @@ struct vtd_kt_mem {
 	unsigned long maps;
 	unsigned long violations;
 	char why[VTD_KT_ERR_LEN];	/* first violation */
+	/* each page read must be reported to walker->table before the next */
+	bool check_tables;
+	bool unreported;		/* @read was mapped, not yet reported */
+	u64 read;
 };
 
 static inline u64 vtd_kt_page_phys(const struct vtd_kt_mem *m, unsigned int pg)
@@ -208,6 +215,13 @@ static inline const void *vtd_kt_map(void *ctx, u64 phys)
 		return NULL;
 	}
 	va = m->buf + (phys - VTD_KT_BASE);
+	if (m->check_tables) {
+		if (m->unreported)
+			vtd_kt_violation(m, "table page read, not reported",
+					 m->read);
+		m->unreported = true;
+		m->read = phys;
+	}
 	m->live[m->nr_live++] = va;
 	if (m->nr_live > m->max_live)
 		m->max_live = m->nr_live;
@@ -219,6 +233,9 @@ static inline void vtd_kt_unmap(void *ctx, const void *va)
 	struct vtd_kt_mem *m = ctx;
 	unsigned int i;
 
+	if (m->check_tables && m->unreported)
+		vtd_kt_violation(m, "table page released, not reported",
+				 m->read);
 	for (i = 0; i < m->nr_live; i++) {
 		if (m->live[i] != va)
 			continue;
@@ -324,6 +341,10 @@ static inline void vtd_kt_default_hw(struct vtd_kdump_hw *hw, bool scalable)
 	hw->fl5lp = true;
 	hw->pass_through = true;
 	hw->dev_iotlb = true;
+	hw->flts = true;
+	hw->slts = true;
+	hw->prs = true;
+	hw->rps = true;
 	hw->haw = VTD_KT_HAW;
 	hw->ndoms = VTD_KT_NDOMS;
 	hw->pasid_bits = 20;
@@ -608,6 +629,7 @@ struct vtd_kt_rec {
 	u64 mapped_bytes;
 	u64 table_pages;
 	u64 calls;			/* leaf() calls */
+	u64 rej_reasons;		/* BIT_ULL(why) of each rejected leaf */
 	u64 readable_bytes;		/* reported with VTD_SL_R */
 	u64 writable_bytes;		/* reported with VTD_SL_W */
 	unsigned int nr_runs;
@@ -631,10 +653,16 @@ struct vtd_kt_run {
 	u64 bytes_seen;			/* bytes they reported */
 	u64 readable_seen;		/* of those, with VTD_SL_R */
 	u64 writable_seen;		/* of those, with VTD_SL_W */
+	u64 rej_reasons;		/* BIT_ULL(why) of each rejected leaf */
 	u64 next_iova;
 	bool any_leaf;
 	struct vtd_kdump_range run_buf[VTD_KT_MAX_LEAVES];
 	struct vtd_kdump_runs runs;
+	/* table pages reported by kind, page tables by level */
+	u64 tables[VTD_KDUMP_NR_TABLES];
+	u64 page_levels[VTD_KT_MAX_LEVEL + 1];
+	u64 dev_pages[VTD_KT_BUDGET];	/* of the device being walked */
+	unsigned int nr_dev_pages;
 	int abort_after;		/* leaf() fails after this many, or -1 */
 	unsigned long failures;
 	char why[VTD_KT_ERR_LEN];	/* first property failure */
@@ -671,6 +699,20 @@ static inline bool vtd_kt_leaf_run_shape(u64 iova, u64 phys, u64 size)
 	return false;
 }
 
+/*
+ * The address bits that select a memory encryption KeyID, computed here
+ * without the walker: from the CPU's width up to the host address width.
+ */
+static inline u64 vtd_kt_keyid_bits(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = clamp_t(unsigned int, hw->haw, 13, 52);
+	unsigned int cpu = hw->phys_bits;
+
+	if (!cpu || cpu >= haw)
+		return 0;
+	return GENMASK_ULL(haw - 1, max(cpu, 13U));
+}
+
 /* Every property a validated leaf (or run of leaves) must have */
 static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot)
@@ -683,7 +725,9 @@ static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 			    size);
 	if (r->any_leaf && iova < r->next_iova)
 		vtd_kt_fail(r, "leaves out of IOVA order", iova, r->next_iova);
-	mem = vtd_kt_naive_classify(r->m, phys, size);
+	/* a KeyID alias reaches the memory without the KeyID */
+	mem = vtd_kt_naive_classify(r->m, phys & ~vtd_kt_keyid_bits(r->w.hw),
+				    size);
 	if (mem != VTD_KDUMP_MEM_OLD_RAM &&
 	    !(r->w.kdump_leaves_ok && mem == VTD_KDUMP_MEM_KDUMP))
 		vtd_kt_fail(r, "leaf maps memory that is not old RAM", phys, size);
@@ -718,8 +762,44 @@ static inline void vtd_kt_reject_cb(void *arg, u64 iova, u64 size,
 
 	if (why == VTD_KDUMP_OK || why >= VTD_KDUMP_NR_REASONS)
 		vtd_kt_fail(r, "leaf rejected without a reason", iova, why);
+	else
+		r->rej_reasons |= BIT_ULL(why);
 	if (!size)
 		vtd_kt_fail(r, "rejected leaf of size 0", iova, size);
+}
+
+/*
+ * &vtd_kdump_walker.table: each report is of the page just read (one
+ * report per read, see vtd_kt_map()), of a valid kind and level, and no
+ * device walk reports one of its page tables twice.
+ */
+static inline void vtd_kt_table_cb(void *arg, u64 phys,
+				   enum vtd_kdump_table kind,
+				   unsigned int level)
+{
+	struct vtd_kt_run *r = arg;
+	struct vtd_kt_mem *m = r->m;
+	bool page = kind == VTD_KDUMP_TABLE_PAGE;
+	unsigned int i;
+
+	if (!m->unreported || phys != m->read)
+		vtd_kt_fail(r, "table page reported, not just read", phys, kind);
+	m->unreported = false;
+	if (kind >= VTD_KDUMP_NR_TABLES || level > VTD_KT_MAX_LEVEL ||
+	    page != !!level) {
+		vtd_kt_fail(r, "table page of odd kind or level", kind, level);
+		return;
+	}
+	r->tables[kind]++;
+	r->page_levels[level]++;
+	if (!page)
+		return;
+	for (i = 0; i < r->nr_dev_pages; i++)
+		if (r->dev_pages[i] == phys)
+			vtd_kt_fail(r, "page table reported twice in one walk",
+				    phys, level);
+	if (r->nr_dev_pages < ARRAY_SIZE(r->dev_pages))
+		r->dev_pages[r->nr_dev_pages++] = phys;
 }
 
 /* Maximal runs of the recorded leaves, computed without the walker */
@@ -764,6 +844,8 @@ static inline void vtd_kt_reset_dev(struct vtd_kt_run *r)
 	r->bytes_seen = 0;
 	r->readable_seen = 0;
 	r->writable_seen = 0;
+	r->rej_reasons = 0;
+	r->nr_dev_pages = 0;
 	r->any_leaf = false;
 	r->runs.r = r->run_buf;
 	r->runs.nr = 0;
@@ -829,6 +911,7 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	rec->mapped_bytes = dev->mapped_bytes;
 	rec->table_pages = dev->table_pages;
 	rec->calls = r->leaves_seen;
+	rec->rej_reasons = r->rej_reasons;
 	rec->readable_bytes = r->readable_seen;
 	rec->writable_bytes = r->writable_seen;
 	rec->nr_runs = r->runs.nr;
@@ -850,6 +933,10 @@ static inline void vtd_kt_run_init(struct vtd_kt_run *r, struct vtd_kt_mem *m,
 	r->w.mem = &m->map;
 	r->w.visited = &r->visited;
 	r->w.budget = VTD_KT_BUDGET;
+	r->w.table = vtd_kt_table_cb;
+	r->w.table_arg = r;
+	m->check_tables = true;
+	m->unreported = false;
 	r->abort_after = -1;
 }
 
@@ -914,6 +1001,8 @@ enum vtd_kt_addr {
 	VTD_KT_A_BUF_BASE,		/* buffer start: 2M there hits the hole */
 	VTD_KT_A_DATA_END,		/* last data range (not in the map) */
 	VTD_KT_A_OLD_RAM,		/* another valid old-RAM page */
+	VTD_KT_A_KDUMP_KEYID,		/* A_KDUMP with KeyID bit 40 (under HAW) */
+	VTD_KT_A_DATA_KEYID,		/* data RAM at 4G with KeyID bit 40 */
 };
 
 /* Capabilities a rule takes away */
@@ -929,6 +1018,11 @@ enum vtd_kt_addr {
 #define VTD_KT_HW_PASID_BITS_6	BIT(9)		/* pasid_bits = 6 */
 #define VTD_KT_HW_HAW_33	BIT(10)		/* haw 33: 8G and up */
 #define VTD_KT_HW_HAW_52	BIT(11)		/* haw 52: none */
+#define VTD_KT_HW_NO_FLTS	BIT(12)
+#define VTD_KT_HW_NO_SLTS	BIT(13)
+#define VTD_KT_HW_NO_PRS	BIT(14)
+#define VTD_KT_HW_NO_RPS	BIT(15)
+#define VTD_KT_HW_PHYS_34	BIT(16)		/* CPU: 34 bits, HAW 46 */
 
 struct vtd_kt_rule {
 	const char *name;
@@ -953,6 +1047,7 @@ struct vtd_kt_rule {
 	bool counts;			/* check leaves / rejected below */
 	int leaves;
 	int rejected;
+	enum vtd_kdump_reason rej_why;	/* if set: why each was rejected */
 	bool b_any;			/* B may be affected too */
 };
 
@@ -1085,6 +1180,20 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	{ .name = "SM context PASIDE without PASID", .kinds = VTD_KT_SM,
 	  .hw = VTD_KT_HW_NO_PASID, .reason = VTD_KDUMP_CTX_RSVD,
 	  .b_any = true },
+	{ .name = "SM context PRE without ECAP.PRS", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_LO_PRE,
+	  .hw = VTD_KT_HW_NO_PRS, .reason = VTD_KDUMP_CTX_RSVD },
+	{ .name = "SM context PRE with ECAP.PRS", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_LO_PRE,
+	  .reason = VTD_KDUMP_OK },
+	/* A's RID_PASID 64: a PASID directory entry A does not have */
+	{ .name = "SM RID_PASID other than 0 without ECAP.RPS",
+	  .kinds = VTD_KT_SM, .target = VTD_KT_T_CTX, .qword = 1,
+	  .op = VTD_KT_OP_FIELD, .mask = VTD_SMCE_HI_RID_PASID, .val = 64,
+	  .hw = VTD_KT_HW_NO_RPS, .reason = VTD_KDUMP_CTX_RSVD,
+	  .b_any = true },
+	{ .name = "SM RID_PASID 0 without ECAP.RPS", .kinds = VTD_KT_SM,
+	  .hw = VTD_KT_HW_NO_RPS, .reason = VTD_KDUMP_OK, .b_any = true },
 	{ .name = "SM PASID directory above HAW", .kinds = VTD_KT_SM,
 	  .target = VTD_KT_T_CTX, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
 	  .reason = VTD_KDUMP_CTX_RSVD },
@@ -1172,6 +1281,50 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	{ .name = "FL FSPTPTR above HAW", .kinds = VTD_KT_FL,
 	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_ADDR,
 	  .addr = VTD_KT_A_HIGH, .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	/* reserved bits of qwords 0-2 (9.6): qword 2 only for first-stage */
+	{ .name = "PASID entry qword 0 reserved bit 10", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(10),
+	  .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 0 reserved bit 11", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_SET, .mask = BIT_ULL(11),
+	  .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 1 reserved bit 16", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(16), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "PASID entry qword 1 reserved bit 22", .kinds = VTD_KT_SM,
+	  .target = VTD_KT_T_PE, .qword = 1, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(22), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "FL PASID entry qword 2 reserved bit 8", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(8), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "FL PASID entry qword 2 reserved bit 11", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .qword = 2, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(11), .reason = VTD_KDUMP_PASID_ENTRY_RSVD },
+	{ .name = "SL/PT PASID entry: first-stage qword 2 unused",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .target = VTD_KT_T_PE,
+	  .qword = 2, .op = VTD_KT_OP_SET, .mask = BIT_ULL(8) | VTD_PE2_SRE,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "FL PASID entry: SSPTPTR unused", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PE, .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_HIGH,
+	  .reason = VTD_KDUMP_OK },
+	{ .name = "PGTT first-stage without ECAP.FLTS", .kinds = VTD_KT_FL,
+	  .hw = VTD_KT_HW_NO_FLTS, .reason = VTD_KDUMP_PASID_PGTT,
+	  .b_any = true },
+	{ .name = "PGTT second-stage without ECAP.SLTS", .kinds = VTD_KT_SM_SL,
+	  .hw = VTD_KT_HW_NO_SLTS, .reason = VTD_KDUMP_PASID_PGTT,
+	  .b_any = true },
+	{ .name = "PGTT first-stage, second-stage kinds without ECAP.FLTS",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .hw = VTD_KT_HW_NO_FLTS,
+	  .reason = VTD_KDUMP_OK },
+	/* 9.4 RID_PRIV: supervisor requests-without-PASID are not modelled */
+	{ .name = "FL with RID_PRIV (supervisor DMA) not adopted",
+	  .kinds = VTD_KT_FL, .target = VTD_KT_T_CTX, .qword = 1,
+	  .op = VTD_KT_OP_SET, .mask = VTD_SMCE_HI_RID_PRIV,
+	  .reason = VTD_KDUMP_PASID_PGTT },
+	{ .name = "SL/PT with RID_PRIV: privilege unused",
+	  .kinds = VTD_KT_SM_SL | VTD_KT_K(SM_PT), .target = VTD_KT_T_CTX,
+	  .qword = 1, .op = VTD_KT_OP_SET, .mask = VTD_SMCE_HI_RID_PRIV,
+	  .reason = VTD_KDUMP_OK },
 
 	/* --- page tables: structure --- */
 	{ .name = "top table in kdump RAM", .kinds = VTD_KT_LEG_SL,
@@ -1308,6 +1461,70 @@ static const struct vtd_kt_rule vtd_kt_rules[] = {
 	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
 	  .addr = VTD_KT_A_DATA_END, .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1 },
+	/*
+	 * First level (3.6, 9.7): requests-without-PASID are user-mode
+	 * requests; U/S clear in the leaf or any entry above it faults them.
+	 * XD only restricts execute requests.
+	 */
+	{ .name = "FL 4K leaf with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL 1G leaf with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF1G,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL table entry with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .level = 2, .op = VTD_KT_OP_CLEAR,
+	  .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 3, .rejected = 3,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL top entry with U/S clear", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .level = VTD_KT_TOP_LEVEL,
+	  .op = VTD_KT_OP_CLEAR, .mask = VTD_KT_FL_US, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = 0, .rejected = VTD_KT_A_LEAVES,
+	  .rej_why = VTD_KDUMP_LEAF_PRIV },
+	{ .name = "FL XD without NXE is not a fault", .kinds = VTD_KT_FL,
+	  .target = VTD_KT_T_PATH, .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_SET,
+	  .mask = BIT_ULL(63), .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	/*
+	 * MKTME/TDX: the CPU's address width is below the IOMMU's HAW; the
+	 * bits between select a KeyID, and the address is an alias of the
+	 * one without them.
+	 */
+	{ .name = "4K leaf into a KeyID alias of kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_KDUMP },
+	{ .name = "1G leaf into a KeyID alias of kdump RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF1G, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_KDUMP },
+	{ .name = "4K leaf into a KeyID alias of old RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_DATA_KEYID, .hw = VTD_KT_HW_PHYS_34,
+	  .reason = VTD_KDUMP_OK, .counts = true,
+	  .leaves = VTD_KT_A_LEAVES },
+	{ .name = "4K leaf to bit 40 without KeyIDs: not RAM",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH,
+	  .leaf = VTD_KT_A_LEAF4K, .op = VTD_KT_OP_ADDR,
+	  .addr = VTD_KT_A_KDUMP_KEYID, .reason = VTD_KDUMP_OK,
+	  .counts = true, .leaves = VTD_KT_A_LEAVES - 1, .rejected = 1,
+	  .rej_why = VTD_KDUMP_LEAF_NOT_RAM },
+	{ .name = "table pointer into a KeyID alias: not read",
+	  .kinds = VTD_KT_PGTABLE, .target = VTD_KT_T_PATH, .level = 2,
+	  .op = VTD_KT_OP_ADDR, .addr = VTD_KT_A_DATA_KEYID,
+	  .hw = VTD_KT_HW_PHYS_34, .reason = VTD_KDUMP_PGTABLE_PTR },
 	{ .name = "leaves above a small HAW", .kinds = VTD_KT_PGTABLE,
 	  .hw = VTD_KT_HW_HAW_32, .reason = VTD_KDUMP_OK, .counts = true,
 	  .leaves = 0, .rejected = VTD_KT_A_LEAVES, .b_any = true },
@@ -1343,6 +1560,16 @@ static inline void vtd_kt_apply_hw(struct vtd_kdump_hw *hw, unsigned int f)
 		hw->haw = 33;
 	if (f & VTD_KT_HW_HAW_52)
 		hw->haw = 52;
+	if (f & VTD_KT_HW_NO_FLTS)
+		hw->flts = false;
+	if (f & VTD_KT_HW_NO_SLTS)
+		hw->slts = false;
+	if (f & VTD_KT_HW_NO_PRS)
+		hw->prs = false;
+	if (f & VTD_KT_HW_NO_RPS)
+		hw->rps = false;
+	if (f & VTD_KT_HW_PHYS_34)
+		hw->phys_bits = VTD_KT_PHYS_BITS;
 }
 
 static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
@@ -1365,6 +1592,10 @@ static inline u64 vtd_kt_addr_of(const struct vtd_kt_mem *m,
 		return VTD_KT_BASE;
 	case VTD_KT_A_DATA_END:
 		return VTD_KT_DATA_END + 1;
+	case VTD_KT_A_KDUMP_KEYID:
+		return VTD_KT_DATA_KDUMP | VTD_KT_KEYID;
+	case VTD_KT_A_DATA_KEYID:
+		return VTD_KT_DATA | VTD_KT_KEYID;
 	case VTD_KT_A_OLD_RAM:
 	default:
 		return vtd_kt_page_phys(m, 1);
@@ -1544,6 +1775,13 @@ static inline bool vtd_kt_run_rule(const struct vtd_kt_rule *rule,
 				 want_rej);
 			return false;
 		}
+		if (rule->rej_why && want_rej &&
+		    a->rej_reasons != BIT_ULL(rule->rej_why)) {
+			snprintf(err, len, "A: leaves rejected as %#llx, expected %s",
+				 (unsigned long long)a->rej_reasons,
+				 vtd_kdump_reason_str(rule->rej_why));
+			return false;
+		}
 		return true;
 	}
 	if (a->leaves != (k->levels ? VTD_KT_A_LEAVES : 0) || a->rejected ||
@@ -1602,6 +1840,8 @@ struct vtd_kt_run_case {
 #define VTD_KT_TWO_TABLES	(VTD_KT_RUN_IOVA + VTD_KT_SZ_2M - \
 				 100 * VTD_KT_SZ_4K)
 #define VTD_KT_BIG_RAM_END	0x3ffffffffULL	/* 16 GiB - 1 */
+#define VTD_KT_HUGE_RAM_END	0x7ffffffffULL	/* 32 GiB - 1 */
+#define VTD_KT_KEYID_CARRY	(BIT_ULL(VTD_KT_PHYS_BITS) - 16 * VTD_KT_SZ_4K)
 #define VTD_KT_HAW_33_END	0x200000000ULL	/* 8 GiB */
 #define VTD_KT_PRESENT_BITS	(VTD_SL_R | VTD_SL_W | VTD_FL_P)
 #define VTD_KT_IGNORED_BIT	BIT_ULL(9)	/* ignored by both formats */
@@ -1720,6 +1960,18 @@ static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
 	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_CARRY_PHYS,
 	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_HAW_52,
 	  .old_ram_end = VTD_KT_CARRY_RAM_END, .leaves = 16, .rejected = 16,
+	  .calls = 16, .ranges = 1 },
+	{ .name = "4K run in a KeyID alias of old RAM",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA | VTD_KT_KEYID,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_PHYS_34, .leaves = 32,
+	  .calls = 1, .ranges = 1 },
+	/* entries 16 on carry into the KeyID: aliases of 0 and up, no RAM */
+	{ .name = "4K run carrying into the KeyID bits",
+	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
+	  .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_KEYID_CARRY,
+	  .prot = VTD_KT_RW, .hw = VTD_KT_HW_PHYS_34,
+	  .old_ram_end = VTD_KT_HUGE_RAM_END, .leaves = 16, .rejected = 16,
 	  .calls = 16, .ranges = 1 },
 	{ .name = "leaf visitor error in the second run",
 	  .kinds = VTD_KT_PGTABLE, .level = 1, .n = 32,
@@ -2317,6 +2569,159 @@ static inline bool vtd_kt_check_visited_wrap(enum vtd_kt_kind kind, u8 *buf,
 		return true;
 	snprintf(err, len, "visited wrap on %s: %s", vtd_kt_kinds[kind].name,
 		 r->failures ? r->why : "wrong verdict");
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table pages: what the walk reads, and leaves that reach them        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The standard world reports each table page it reads, once: the root,
+ * A's and B's context tables (B: the upper half of its bus), in scalable
+ * mode their PASID directory and table pages, and A's and B's page tables
+ * (B: one per level), the top ones at the top level.
+ */
+static inline bool vtd_kt_check_table_reports(enum vtd_kt_kind kind, u8 *buf,
+					      struct vtd_kt_mem *m,
+					      struct vtd_kt_world *w,
+					      struct vtd_kt_run *r,
+					      char *err, size_t len)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	u64 want[VTD_KDUMP_NR_TABLES] = { };
+	const struct vtd_kt_rec *a;
+	unsigned int i;
+
+	if (!vtd_kt_walk_std(kind, buf, m, w, r, VTD_KT_BUDGET, 0, &a)) {
+		snprintf(err, len, "table reports on %s: %s", k->name,
+			 r->failures ? r->why : "walk failed");
+		return false;
+	}
+	want[VTD_KDUMP_TABLE_ROOT] = 1;
+	want[VTD_KDUMP_TABLE_CONTEXT] = 2;
+	want[VTD_KDUMP_TABLE_PASID_DIR] = k->scalable ? 2 : 0;
+	want[VTD_KDUMP_TABLE_PASID] = k->scalable ? 2 : 0;
+	want[VTD_KDUMP_TABLE_PAGE] = k->levels ? w->table_pages_a + k->levels : 0;
+	for (i = 0; i < VTD_KDUMP_NR_TABLES; i++) {
+		if (r->tables[i] != want[i]) {
+			snprintf(err, len, "table reports on %s: %llu of kind %u, want %llu",
+				 k->name, (unsigned long long)r->tables[i], i,
+				 (unsigned long long)want[i]);
+			return false;
+		}
+	}
+	if (k->levels && r->page_levels[k->levels] != 2) {
+		snprintf(err, len, "table reports on %s: %llu top tables",
+			 k->name, (unsigned long long)r->page_levels[k->levels]);
+		return false;
+	}
+	return true;
+}
+
+#define VTD_KT_PAGES_MAX	8
+
+struct vtd_kt_sort_case {
+	const char *name;
+	u64 in[VTD_KT_PAGES_MAX];
+	unsigned int nr;
+	u64 out[VTD_KT_PAGES_MAX];	/* sorted, each page once */
+	unsigned int nr_out;
+};
+
+#define VTD_KT_TOP_PAGE		(U64_MAX & VTD_KDUMP_ADDR_MASK)
+
+static const struct vtd_kt_sort_case vtd_kt_sort_cases[] = {
+	{ "no pages", { }, 0, { }, 0 },
+	{ "one page", { 0x5000 }, 1, { 0x5000 }, 1 },
+	{ "reversed", { 0x9000, 0x7000, 0x3000, 0x1000 }, 4,
+	  { 0x1000, 0x3000, 0x7000, 0x9000 }, 4 },
+	{ "duplicates", { 0x3000, 0x1000, 0x3000, 0x3000, 0x1000, 0x2000 }, 6,
+	  { 0x1000, 0x2000, 0x3000 }, 3 },
+	{ "one page many times", { 0x4000, 0x4000, 0x4000 }, 3, { 0x4000 }, 1 },
+	{ "page 0 and the top page",
+	  { VTD_KT_TOP_PAGE, 0, 0x1000, VTD_KT_TOP_PAGE, 0 }, 5,
+	  { 0, 0x1000, VTD_KT_TOP_PAGE }, 3 },
+	{ "eight, mixed",
+	  { 0x180000000, 0x10002000, 0x10001000, 0x100000000, 0x10002000,
+	    0x7000, 0x180000000, 0x10000000 }, 8,
+	  { 0x7000, 0x10000000, 0x10001000, 0x10002000, 0x100000000,
+	    0x180000000 }, 6 },
+};
+
+#define VTD_KT_NR_SORT_CASES	ARRAY_SIZE(vtd_kt_sort_cases)
+
+/* Does a range hit one of these (sorted, distinct) table pages? */
+static const u64 vtd_kt_hit_pages[] = {
+	0x1000, 0x3000, 0x7000, VTD_KT_TOP_PAGE,
+};
+
+struct vtd_kt_hit_case {
+	const char *name;
+	u64 start;
+	u64 end;			/* inclusive */
+	bool hit;
+};
+
+static const struct vtd_kt_hit_case vtd_kt_hit_cases[] = {
+	{ "below every page", 0, 0xfff, false },
+	{ "just before a page", 0x2000, 0x2fff, false },
+	{ "first byte of a page", 0x3000, 0x3000, true },
+	{ "last byte of a page", 0x3fff, 0x3fff, true },
+	{ "just after a page", 0x4000, 0x6fff, false },
+	{ "across a page", 0x2800, 0x37ff, true },
+	{ "a 2M leaf over three pages", 0, 0x1fffff, true },
+	{ "between pages, unaligned", 0x4001, 0x6ffe, false },
+	{ "above every page below the top", 0x8000, VTD_KT_TOP_PAGE - 1,
+	  false },
+	{ "the last byte", U64_MAX, U64_MAX, true },
+	{ "empty (end before start)", 0x3800, 0x37ff, false },
+	{ "everything", 0, U64_MAX, true },
+};
+
+#define VTD_KT_NR_HIT_CASES	ARRAY_SIZE(vtd_kt_hit_cases)
+
+static inline bool vtd_kt_check_sort_case(const struct vtd_kt_sort_case *c,
+					  char *err, size_t len)
+{
+	u64 p[VTD_KT_PAGES_MAX];
+	unsigned int n, i;
+
+	memcpy(p, c->in, sizeof(p));
+	n = vtd_kdump_pages_sort(p, c->nr);
+	if (n != c->nr_out) {
+		snprintf(err, len, "sort %s: %u pages, want %u", c->name, n,
+			 c->nr_out);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i] != c->out[i]) {
+			snprintf(err, len, "sort %s: page %u is %#llx", c->name,
+				 i, (unsigned long long)p[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static inline bool vtd_kt_check_hit_case(const struct vtd_kt_hit_case *c,
+					 char *err, size_t len)
+{
+	bool hit = vtd_kdump_pages_hit(vtd_kt_hit_pages,
+				       ARRAY_SIZE(vtd_kt_hit_pages),
+				       c->start, c->end);
+	bool naive = false;
+	unsigned int i;
+
+	/* the expectation itself, checked page by page */
+	for (i = 0; i < ARRAY_SIZE(vtd_kt_hit_pages); i++)
+		naive |= c->start <= c->end &&
+			 vtd_kt_hit_pages[i] <= c->end &&
+			 vtd_kt_hit_pages[i] + VTD_KDUMP_PAGE_SIZE - 1 >= c->start;
+	if (hit == c->hit && naive == c->hit)
+		return true;
+	snprintf(err, len, "hit %s: %d, reference %d, want %d", c->name, hit,
+		 naive, c->hit);
 	return false;
 }
 

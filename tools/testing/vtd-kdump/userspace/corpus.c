@@ -204,12 +204,17 @@ static void gen_seeds(void)
  * (page 1; scalable: PASID directory 2 and table 3), then a 4-level tree.
  * Device 00:01.0 on bus 0.
  */
-enum id_twist { ID_PLAIN, ID_1G, ID_RO, ID_HOLE, ID_ALIAS, ID_NR };
+enum id_twist {
+	ID_PLAIN, ID_1G, ID_RO, ID_HOLE, ID_ALIAS,
+	ID_KEYID,	/* the alias through a KeyID: CPU width 33, HAW 45 */
+	ID_NOUS,	/* one 2 MiB leaf with U/S (first level) clear */
+	ID_NR
+};
 
 static void id_seed(bool fl, enum id_twist t, unsigned int want)
 {
 	static const char * const names[ID_NR] = {
-		"2m", "1g", "ro", "hole", "alias",
+		"2m", "1g", "ro", "hole", "alias", "keyid", "nous",
 	};
 	static struct input in;
 	unsigned int next, l4, l3, l2, l2lo, l1, i;
@@ -219,6 +224,8 @@ static void id_seed(bool fl, enum id_twist t, unsigned int want)
 	char name[64];
 
 	hdr(&in, fl, 1 | want << 2);
+	if (t == ID_KEYID)
+		in.b[3] = 0xc0;		/* root page 0, CPU width 33 */
 	if (!fl) {
 		/* root entry bus 0 -> page 1; context 00:01.0: SL, AW 2 */
 		ptr(&in, 0, 0, 1, 1);
@@ -254,6 +261,8 @@ static void id_seed(bool fl, enum id_twist t, unsigned int want)
 				continue;
 			if (t == ID_RO && i == 7)
 				e &= ~2ULL;	/* SL: W; FL: R/W */
+			if (t == ID_NOUS && i == 9)
+				e &= ~4ULL;	/* FL: U/S; SL: ignored */
 			rec(&in, 0, l2, i, e);
 		}
 	}
@@ -266,7 +275,9 @@ static void id_seed(bool fl, enum id_twist t, unsigned int want)
 	}
 	/* an old buffer in old RAM, and with ID_ALIAS one into kdump RAM */
 	ptr(&in, l1, 0, 9, leaf);
-	rec(&in, 0, l1, 1, (t == ID_ALIAS ? FUZZ_KDUMP + PG : FUZZ_DATA) | leaf);
+	a = t == ID_ALIAS ? FUZZ_KDUMP + PG :
+	    t == ID_KEYID ? (FUZZ_KDUMP + PG) | BIT_ULL(40) : FUZZ_DATA;
+	rec(&in, 0, l1, 1, a | leaf);
 	snprintf(name, sizeof(name), "id-%s-%s-w%u", fl ? "fl4" : "sl4",
 		 names[t], want);
 	save(&in, name);

@@ -9,8 +9,10 @@
  * a kdump-RAM hole, data RAM, kdump data RAM and MMIO around it):
  *
  *   header: u8 caps[3], root page (0xff: unbacked old RAM, 0xfe:
- *           unaligned), budget, visited-set order, visitor abort point,
- *           mode
+ *           unaligned; bits 5:4 clear ECAP.PRS, RPS, bits 7:6 pick the
+ *           CPU's address width), budget (bits 7:6
+ *           clear ECAP.FLTS, SLTS), visited-set order, visitor abort
+ *           point, mode
  *   record: u8 op;  u8 page;  le16 qword;  le64 value
  *
  * op bit 0 turns the value into a pointer to buffer page (value % pages)
@@ -143,6 +145,9 @@ static u64 le64(const u8 *p)
 
 static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 {
+	/* MKTME/TDX: none, or KeyIDs below the HAW (data RAM stays below 33) */
+	static const u8 cpu_bits[] = { 0, 44, 38, 33 };
+
 	memset(hw, 0, sizeof(*hw));
 	hw->scalable = h[0] & 1;
 	hw->sllps = (h[0] >> 1) & 3;
@@ -155,6 +160,12 @@ static void fuzz_hw(struct vtd_kdump_hw *hw, const u8 *h)
 	hw->sagaw = h[1] & 0xf;
 	hw->haw = 30 + (h[1] >> 4);	/* 30..45: some buffer pages beyond */
 	hw->ndoms = 1U << (h[2] % 17);
+	/* bits the other header bytes leave unused; clear: capability there */
+	hw->flts = !(h[4] & 0x40);
+	hw->slts = !(h[4] & 0x80);
+	hw->prs = !(h[3] & 0x10);
+	hw->rps = !(h[3] & 0x20);
+	hw->phys_bits = cpu_bits[h[3] >> 6];
 }
 
 static void fuzz_oracle_fail(const struct vtd_kdump_dev *dev,
@@ -492,13 +503,13 @@ static void fuzz_cover_dev(struct fuzz_ctx *f, struct vtd_kdump_dev *dev,
 	bool pt, stopped;
 	int ev, rc;
 
-	ref_cover_init(&f->rc, f->want, f->nr_want);
-	ref_cover_init(&f->ev, f->want, f->nr_want);
+	ref_cover_init(&f->rc, &f->hw, f->want, f->nr_want);
+	ref_cover_init(&f->ev, &f->hw, f->want, f->nr_want);
 	f->c_failed = false;
 	f->calls_after_fail = 0;
 	fuzz_walk_ref(f, rd, &res);
 
-	vtd_kdump_cover_init(&f->c, f->want, f->nr_want);
+	vtd_kdump_cover_init(&f->c, &f->hw, f->want, f->nr_want);
 	why = vtd_kdump_walk_dev(&f->run.w, dev, &v);
 	pt = !why && dev->ctx.format == VTD_KDUMP_FMT_PASS_THROUGH;
 	if (pt)

@@ -271,7 +271,8 @@ int gen_build(struct gen_world *g, const struct gen_cfg *cfg)
 		.sagaw = VTD_SAGAW_3LEVEL | VTD_SAGAW_4LEVEL | VTD_SAGAW_5LEVEL,
 		.sllps = VTD_SLLPS_2M | VTD_SLLPS_1G,
 		.fl1gp = true, .fl5lp = true, .pass_through = true,
-		.dev_iotlb = true, .haw = GEN_HAW, .ndoms = 65536,
+		.dev_iotlb = true, .flts = true, .slts = true, .prs = true,
+		.rps = true, .haw = GEN_HAW, .ndoms = 65536,
 		.pasid_bits = 20,
 	};
 

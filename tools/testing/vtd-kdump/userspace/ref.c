@@ -49,7 +49,9 @@
 #define SMCE_HI_RESERVED	BITS(63, 21)
 #define SMCE_DTE	BIT_ULL(2)
 #define SMCE_PASIDE	BIT_ULL(3)
+#define SMCE_PRE	BIT_ULL(4)
 #define SMCE_PDTS_SHIFT	9
+#define SMCE_RID_PRIV	BIT_ULL(20)	/* qword 1 */
 
 /* PASID directory entry (9.5), PASID table entry (9.6) */
 #define PDE_RESERVED	BITS(11, 2)
@@ -59,12 +61,17 @@
 #define PGTT_FIRST	1
 #define PGTT_SECOND	2
 #define PGTT_PASS	4
+/* reserved: qword 0 bits 11:10, qword 1 bits 22:16, first-stage qword 2 11:8 */
+#define PE0_RESERVED	BITS(11, 10)
+#define PE1_RESERVED	BITS(22, 16)
+#define PE2_FS_RESERVED	BITS(11, 8)
 
 /* Paging entries: second level (9.8) and first level (9.7) */
 #define SL_READ		BIT_ULL(0)
 #define SL_WRITE	BIT_ULL(1)
 #define FL_PRESENT	BIT_ULL(0)
 #define FL_RW		BIT_ULL(1)
+#define FL_US		BIT_ULL(2)
 #define PG_PS		BIT_ULL(7)
 #define FL_PAT_LARGE	BIT_ULL(12)
 
@@ -87,6 +94,26 @@ static bool beyond_haw(const struct ref_world *rw, u64 addr)
 	if (haw > 52)
 		haw = 52;
 	return addr >> haw;
+}
+
+/*
+ * MKTME/TDX: the address bits from the CPU's physical-address width up to
+ * the host address width select a KeyID; the memory reached is the one at
+ * the address without them.  0 when the CPU's width is unset or not below.
+ */
+static u64 keyid_of(const struct vtd_kdump_hw *hw)
+{
+	unsigned int haw = hw->haw, cpu = hw->phys_bits;
+
+	if (haw < 13)
+		haw = 13;
+	if (haw > 52)
+		haw = 52;
+	if (!cpu || cpu >= haw)
+		return 0;
+	if (cpu < 13)
+		cpu = 13;
+	return BITS(haw - 1, cpu);
 }
 
 static u64 rd(const u8 *page, unsigned int qword)
@@ -234,8 +261,10 @@ static enum vtd_kdump_reason read_old(const struct ref_world *rw, u64 phys,
 	return VTD_KDUMP_OK;
 }
 
+/* @ce1: the context entry's qword 1 (RID_PRIV) */
 static enum vtd_kdump_reason decode_pasid_entry(const struct ref_world *rw,
-						const u64 *pe, struct ref_dev *d)
+						const u64 *pe, u64 ce1,
+						struct ref_dev *d)
 {
 	const struct vtd_kdump_hw *hw = hw_of(rw);
 	unsigned int q;
@@ -245,10 +274,19 @@ static enum vtd_kdump_reason decode_pasid_entry(const struct ref_world *rw,
 	for (q = 3; q < 8; q++)
 		if (pe[q])
 			return VTD_KDUMP_PASID_ENTRY_RSVD;
+	if ((pe[0] & PE0_RESERVED) || (pe[1] & PE1_RESERVED))
+		return VTD_KDUMP_PASID_ENTRY_RSVD;
 	if ((pe[1] & 0xffff) >= hw->ndoms)
 		return VTD_KDUMP_CTX_DID;
 	switch ((pe[0] >> PE_PGTT_SHIFT) & 7) {
 	case PGTT_FIRST:
+		if (!hw->flts)
+			return VTD_KDUMP_PASID_PGTT;
+		if (pe[2] & PE2_FS_RESERVED)
+			return VTD_KDUMP_PASID_ENTRY_RSVD;
+		/* supervisor requests-without-PASID: not adopted */
+		if (ce1 & SMCE_RID_PRIV)
+			return VTD_KDUMP_PASID_PGTT;
 		switch ((pe[2] >> PE_FLPM_SHIFT) & 3) {
 		case 0:
 			d->levels = 4;
@@ -267,6 +305,8 @@ static enum vtd_kdump_reason decode_pasid_entry(const struct ref_world *rw,
 		d->pgtable = pe[2] & ADDR_63_12;
 		return VTD_KDUMP_OK;
 	case PGTT_SECOND:
+		if (!hw->slts)
+			return VTD_KDUMP_PASID_PGTT;
 		if (!aw_ok(rw, (pe[0] >> PE_AW_SHIFT) & 7))
 			return VTD_KDUMP_CTX_AW;
 		if (beyond_haw(rw, pe[0] & ADDR_63_12))
@@ -300,7 +340,8 @@ static enum vtd_kdump_reason decode_sm(const struct ref_world *rw,
 	if (beyond_haw(rw, dir))
 		return VTD_KDUMP_CTX_RSVD;
 	if (((ce[0] & SMCE_DTE) && !hw->dev_iotlb) ||
-	    ((ce[0] & SMCE_PASIDE) && !hw->pasid_bits))
+	    ((ce[0] & SMCE_PASIDE) && !hw->pasid_bits) ||
+	    ((ce[0] & SMCE_PRE) && !hw->prs) || (rid_pasid && !hw->rps))
 		return VTD_KDUMP_CTX_RSVD;
 	if (hw->pasid_bits && hw->pasid_bits < bits)
 		bits = hw->pasid_bits;
@@ -320,7 +361,7 @@ static enum vtd_kdump_reason decode_sm(const struct ref_world *rw,
 		       VTD_KDUMP_PASID_TBL_PTR);
 	if (why)
 		return why;
-	return decode_pasid_entry(rw, pe, d);
+	return decode_pasid_entry(rw, pe, ce[1], d);
 }
 
 /* A context table, from root-entry qword @re; false when @out is full */
@@ -436,8 +477,12 @@ static bool size_ok(const struct ref_pt *pt, unsigned int shift)
 	return pt->fl ? hw->fl1gp : (hw->sllps & SLLPS_1G);
 }
 
+/*
+ * @user: first level, U/S set in every entry above (requests-without-PASID
+ * are user-mode requests: U/S clear anywhere on the way faults them)
+ */
 static void leaf(struct ref_pt *pt, u64 e, unsigned int shift, u64 iova,
-		 unsigned int above)
+		 unsigned int above, bool user)
 {
 	u64 size = 1ULL << shift, addr = e & ADDR_51_12;
 	u64 below = (size - 1) & ~(PAGE - 1);	/* must be 0: alignment */
@@ -448,9 +493,13 @@ static void leaf(struct ref_pt *pt, u64 e, unsigned int shift, u64 iova,
 		below &= ~FL_PAT_LARGE;		/* PAT of a large FL leaf */
 	if (!size_ok(pt, shift) || beyond_haw(pt->rw, addr) || (addr & below))
 		why = VTD_KDUMP_LEAF_RSVD;
+	else if (pt->fl && !(user && (e & FL_US)) && !MUTANT(12))
+		why = VTD_KDUMP_LEAF_PRIV;
 	phys = addr & ~(size - 1);
 	if (!why) {
-		switch (ref_classify(pt->rw->mem, phys, size)) {
+		/* mutant 11: a KeyID alias judged by its own address */
+		switch (ref_classify(pt->rw->mem, MUTANT(11) ? phys :
+				     phys & ~keyid_of(hw_of(pt->rw)), size)) {
 		case VTD_KDUMP_MEM_OLD_RAM:
 			break;
 		case VTD_KDUMP_MEM_KDUMP:
@@ -485,7 +534,7 @@ static u64 canonical(u64 iova, unsigned int bits)
 
 static enum vtd_kdump_reason table(struct ref_pt *pt, u64 phys,
 				   unsigned int level, u64 base,
-				   unsigned int above)
+				   unsigned int above, bool user)
 {
 	unsigned int shift = 12 + 9 * (level - 1), i, k;
 	/* first level: the upper half of the top table is the kernel's */
@@ -519,7 +568,7 @@ static enum vtd_kdump_reason table(struct ref_pt *pt, u64 phys,
 		if (!present(pt, e))
 			continue;
 		if (level == 1 || ((e & PG_PS) && (level == 2 || level == 3))) {
-			leaf(pt, e, shift, iova, above);
+			leaf(pt, e, shift, iova, above, user);
 			continue;
 		}
 		/* a table pointer: PS is reserved at levels 4 and 5 */
@@ -527,7 +576,7 @@ static enum vtd_kdump_reason table(struct ref_pt *pt, u64 phys,
 		    beyond_haw(pt->rw, e & ADDR_51_12))
 			return VTD_KDUMP_PGTABLE_RSVD;
 		why = table(pt, e & ADDR_51_12, level - 1, iova,
-			    above & rights(pt, e));
+			    above & rights(pt, e), user && (e & FL_US));
 		if (why)
 			return why;
 	}
@@ -570,19 +619,20 @@ void ref_walk_dev(const struct ref_world *rw, const struct ref_dev *d,
 	pt.top = d->levels;
 	pt.nr_claimed = 0;
 	res->reason = table(&pt, d->pgtable, d->levels, 0,
-			    VTD_SL_R | VTD_SL_W);
+			    VTD_SL_R | VTD_SL_W, true);
 }
 
 /* ---------------------------------------------------------------- */
 /* Identity check                                                    */
 /* ---------------------------------------------------------------- */
 
-void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_range *want,
-		    unsigned int nr)
+void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_hw *hw,
+		    const struct vtd_kdump_range *want, unsigned int nr)
 {
 	memset(c, 0, sizeof(*c));
 	c->want = want;
 	c->nr_want = nr;
+	c->keyid = keyid_of(hw);
 }
 
 /* The lowest wanted address in [lo, hi] and the end of its range */
@@ -624,8 +674,9 @@ bool ref_cover_leaf(struct ref_cover *c, u64 iova, u64 phys, u64 size,
 
 	if (c->verdict)
 		return true;
-	/* another IOVA reaching into a wanted range */
-	if (iova != phys && want_in(c, phys, phys + size - 1, &a, &end))
+	/* another IOVA reaching into a wanted range, maybe through a KeyID */
+	if (iova != phys && want_in(c, phys & ~c->keyid,
+				    (phys & ~c->keyid) + size - 1, &a, &end))
 		return fail(c, VTD_KDUMP_COVER_ALIAS, phys, phys + size - 1);
 	/* wanted addresses between the last leaf and this one: unmapped */
 	if (!c->pos_wrapped && iova > c->pos &&

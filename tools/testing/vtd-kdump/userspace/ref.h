@@ -76,13 +76,14 @@ struct ref_cover {
 	unsigned int nr_want;
 	u64 pos;		/* first IOVA after the last leaf seen */
 	bool pos_wrapped;	/* a leaf ended at the top of the space */
+	u64 keyid;		/* address bits that select a KeyID */
 	int verdict;
 	u64 bad_start;
 	u64 bad_end;
 };
 
-void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_range *want,
-		    unsigned int nr);
+void ref_cover_init(struct ref_cover *c, const struct vtd_kdump_hw *hw,
+		    const struct vtd_kdump_range *want, unsigned int nr);
 /* Return: true once the check has failed (the walk would stop) */
 bool ref_cover_leaf(struct ref_cover *c, u64 iova, u64 phys, u64 size,
 		    unsigned int prot);

@@ -13,6 +13,7 @@
 
 #include "kdump_cover_test.h"
 #include "kdump_walk_test.h"
+#include "gen.h"
 
 static unsigned long passed, failed;
 static bool verbose;
@@ -122,7 +123,15 @@ static void test_table_cases(void)
 	CHECK(vtd_kt_check_memmap_valid(err, sizeof(err)), "%s", err);
 	CHECK(vtd_kt_check_reason_strs(err, sizeof(err)), "%s", err);
 	CHECK(vtd_kt_check_merge(err, sizeof(err)), "%s", err);
+	for (i = 0; i < VTD_KT_NR_SORT_CASES; i++)
+		CHECK(vtd_kt_check_sort_case(&vtd_kt_sort_cases[i], err,
+					     sizeof(err)), "%s", err);
+	for (i = 0; i < VTD_KT_NR_HIT_CASES; i++)
+		CHECK(vtd_kt_check_hit_case(&vtd_kt_hit_cases[i], err,
+					    sizeof(err)), "%s", err);
 	for (i = 0; i < VTD_KT_NR_KINDS; i++) {
+		CHECK(vtd_kt_check_table_reports(i, buf, &m, &w, r, err,
+						 sizeof(err)), "%s", err);
 		CHECK(vtd_kt_check_budget_exact(i, buf, &m, &w, r, err,
 						sizeof(err)), "%s", err);
 		CHECK(vtd_kt_check_visited_wrap(i, buf, &m, &w, r, err,
@@ -197,6 +206,171 @@ static void test_classify_random(unsigned int seeds)
 	}
 	CHECK(!bad, "%lu random classifications differ from the reference", bad);
 	free(buf);
+}
+
+/* ---------------------------------------------------------------- */
+/* Table pages: the helpers against naive ones, the reports on gen trees */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define PAGES_MAX	64
+
+/* vtd_kdump_pages_sort() and _hit() against qsort and a linear scan */
+static void test_pages_random(unsigned int seeds)
+{
+	u64 p[PAGES_MAX], q[PAGES_MAX], s = 777;
+	unsigned long bad = 0;
+	unsigned int i, j, n, nq, k;
+
+	for (i = 0; i < seeds; i++) {
+		n = vtd_kt_rand(&s) % (PAGES_MAX + 1);
+		for (j = 0; j < n; j++) {
+			/* few distinct pages, so that many repeat */
+			p[j] = (vtd_kt_rand(&s) % 48) << 12;
+			if (!(vtd_kt_rand(&s) % 16))
+				p[j] = VTD_KT_TOP_PAGE - (p[j] & 0x3000);
+		}
+		memcpy(q, p, sizeof(q));
+		qsort(q, n, sizeof(u64), cmp_u64);
+		for (j = 0, nq = 0; j < n; j++)
+			if (!nq || q[j] != q[nq - 1])
+				q[nq++] = q[j];
+		if (vtd_kdump_pages_sort(p, n) != nq || memcmp(p, q, nq * 8)) {
+			if (!bad++)
+				printf("pages_sort differs, seed %u\n", i);
+			continue;
+		}
+		for (k = 0; k < 16; k++) {
+			u64 a = vtd_kt_rand(&s) % (50 << 12), b;
+			bool naive = false;
+
+			b = a + (vtd_kt_rand(&s) % 3 ? vtd_kt_rand(&s) % 0x3000 :
+				 vtd_kt_rand(&s) >> 1);
+			if (b < a)
+				b = U64_MAX;
+			for (j = 0; j < nq; j++)
+				naive |= q[j] <= b && q[j] + 0xfff >= a;
+			if (vtd_kdump_pages_hit(q, nq, a, b) != naive && !bad++)
+				printf("pages_hit(%#llx, %#llx) differs, seed %u\n",
+				       (unsigned long long)a,
+				       (unsigned long long)b, i);
+		}
+	}
+	CHECK(!bad, "%lu differences from the naive page helpers", bad);
+}
+
+/* A walk over a generated world, recording the table pages it reports */
+struct gen_walk {
+	const struct gen_world *g;
+	struct vtd_kdump_walker w;
+	struct vtd_kdump_visited vis;
+	u64 *got;
+	u64 nr_got, max_got;
+	unsigned long bad_kind;
+	enum vtd_kdump_reason worst;
+};
+
+static const void *gw_map(void *ctx, u64 phys)
+{
+	const struct gen_world *g = ctx;
+
+	return gen_va(g, phys);
+}
+
+static void gw_unmap(void *ctx, const void *va)
+{
+}
+
+static const struct vtd_kdump_ops gw_ops = { .map = gw_map, .unmap = gw_unmap };
+
+static void gw_table(void *arg, u64 phys, enum vtd_kdump_table kind,
+		     unsigned int level)
+{
+	struct gen_walk *gw = arg;
+	bool page = kind == VTD_KDUMP_TABLE_PAGE;
+
+	if (gw->nr_got < gw->max_got)
+		gw->got[gw->nr_got] = phys;
+	gw->nr_got++;
+	if (page != !!level)
+		gw->bad_kind++;
+}
+
+static int gw_dev(void *arg, struct vtd_kdump_dev *dev)
+{
+	struct gen_walk *gw = arg;
+	const struct vtd_kdump_visitor v = { };
+
+	if (vtd_kdump_walk_dev(&gw->w, dev, &v) && !gw->worst)
+		gw->worst = dev->reason;
+	return 0;
+}
+
+/*
+ * Every table page the walk reads is reported, once, in the order the
+ * walk reads it: the generator computed that order from what it built
+ * (root, each context table, then per device its PASID directory and
+ * table and its page tables, depth first).
+ */
+static void test_gen_table_reports(void)
+{
+	static const struct { bool sm, fl; unsigned int levels; } fmts[] = {
+		{ false, false, 3 }, { false, false, 4 }, { false, false, 5 },
+		{ true, false, 3 }, { true, false, 4 }, { true, false, 5 },
+		{ true, true, 4 }, { true, true, 5 },
+	};
+	unsigned int n;
+
+	/* every format, layout, and with and without a shared domain */
+	for (n = 0; n < ARRAY_SIZE(fmts) * GEN_NR_LAYOUTS * 2; n++) {
+		unsigned int f = n / (GEN_NR_LAYOUTS * 2);
+		unsigned int layout = n / 2 % GEN_NR_LAYOUTS, shared = n % 2;
+		struct gen_cfg cfg = {
+			.scalable = fmts[f].sm, .first_level = fmts[f].fl,
+			.levels = fmts[f].levels, .layout = layout,
+			.ndev = 40, .pages = 3000, .shared = shared,
+			.seed = 1000 + n,
+		};
+		struct gen_world g;
+		struct gen_walk gw = { .g = &g };
+		int ret;
+
+		if (gen_build(&g, &cfg)) {
+			CHECK(0, "gen_build %u failed", n);
+			continue;
+		}
+		gw.max_got = g.nr_seq;
+		gw.got = calloc(g.nr_seq ? g.nr_seq : 1, sizeof(u64));
+		gw.vis.order = 12;
+		gw.vis.slots = calloc(1UL << gw.vis.order, sizeof(u64));
+		gw.vis.gens = calloc(1UL << gw.vis.order, sizeof(u32));
+		gw.w = (struct vtd_kdump_walker){
+			.ops = &gw_ops, .ops_ctx = &g, .hw = &g.hw,
+			.mem = &g.mem, .visited = &gw.vis, .budget = 2048,
+			.table = gw_table, .table_arg = &gw,
+		};
+		ret = vtd_kdump_walk_root(&gw.w, g.root, gw_dev, &gw);
+		CHECK(!ret && !gw.worst && !gw.bad_kind &&
+		      gw.nr_got == g.nr_seq &&
+		      !memcmp(gw.got, g.seq, g.nr_seq * sizeof(u64)),
+		      "gen world %u (%s, %u levels, %s%s): walk %d %s, %llu table pages reported, %llu read",
+		      n, fmts[f].sm ? (fmts[f].fl ? "sm-fl" : "sm-sl") : "legacy",
+		      fmts[f].levels, gen_layout_name(layout),
+		      shared ? ", shared" : "", ret,
+		      vtd_kdump_reason_str(gw.worst),
+		      (unsigned long long)gw.nr_got,
+		      (unsigned long long)g.nr_seq);
+		free(gw.got);
+		free(gw.vis.slots);
+		free(gw.vis.gens);
+		gen_free(&g);
+	}
+	printf("table reports: %u generated worlds\n", n);
 }
 
 /* ---------------------------------------------------------------- */
@@ -293,6 +467,8 @@ int main(int argc, char **argv)
 	test_run_cases();
 	test_cover();
 	test_classify_random(seeds);
+	test_pages_random(seeds);
+	test_gen_table_reports();
 	test_random_trees(seeds);
 	printf("%lu passed, %lu failed\n", passed, failed);
 	return failed ? 1 : 0;
