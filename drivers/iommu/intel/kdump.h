@@ -120,13 +120,6 @@ static inline void intel_iommu_kdump_resv_regions(struct device *dev,
 						  struct list_head *head) {}
 #endif /* CONFIG_CRASH_DUMP */
 
-/* dmar.c, which is built without CONFIG_INTEL_IOMMU too */
-#if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU)
-void intel_iommu_kdump_set_haw(unsigned int haw);
-#else
-static inline void intel_iommu_kdump_set_haw(unsigned int haw) {}
-#endif
-
 #if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU_DEBUGFS)
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 #else
@@ -148,5 +141,12 @@ int vtd_kdump_visited_alloc(struct vtd_kdump_visited *vis, unsigned long budget)
 unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
 					unsigned int nr);
 void vtd_kdump_visited_free(struct vtd_kdump_visited *vis);
+
+/* dmar.c, which is built without CONFIG_INTEL_IOMMU too */
+#if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU)
+void intel_iommu_kdump_set_haw(unsigned int haw);
+#else
+static inline void intel_iommu_kdump_set_haw(unsigned int haw) {}
+#endif
 
 #endif /* _INTEL_IOMMU_KDUMP_H */
