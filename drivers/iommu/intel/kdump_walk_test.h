@@ -51,7 +51,12 @@
 #define VTD_KT_MAX_LEAVES	128
 #define VTD_KT_VISITED_ORDER	10
 #define VTD_KT_BUDGET		256
-#define VTD_KT_ERR_LEN		160
+/*
+ * A property failure (VTD_KT_WHY_LEN) goes into an error message with some
+ * context: the message buffers are twice as long, so nothing is cut off
+ */
+#define VTD_KT_WHY_LEN		160
+#define VTD_KT_ERR_LEN		(2 * VTD_KT_WHY_LEN)
 
 #define VTD_KT_BUS_A		1
 #define VTD_KT_DEVFN_A		0x10
@@ -89,7 +94,7 @@ struct vtd_kt_mem {
 	unsigned int max_live;
 	unsigned long maps;
 	unsigned long violations;
-	char why[VTD_KT_ERR_LEN];	/* first violation */
+	char why[VTD_KT_WHY_LEN];	/* first violation */
 	/* each page read must be reported to walker->table before the next */
 	bool check_tables;
 	bool unreported;		/* @read was mapped, not yet reported */
@@ -665,7 +670,7 @@ struct vtd_kt_run {
 	unsigned int nr_dev_pages;
 	int abort_after;		/* leaf() fails after this many, or -1 */
 	unsigned long failures;
-	char why[VTD_KT_ERR_LEN];	/* first property failure */
+	char why[VTD_KT_WHY_LEN];	/* first property failure */
 };
 
 static inline void vtd_kt_fail(struct vtd_kt_run *r, const char *what, u64 a,
@@ -1051,7 +1056,7 @@ struct vtd_kt_rule {
 	bool b_any;			/* B may be affected too */
 };
 
-static const struct vtd_kt_rule vtd_kt_rules[] = {
+static const struct vtd_kt_rule vtd_kt_rules[] __maybe_unused = {
 	/* --- baselines --- */
 	{ .name = "baseline", .kinds = VTD_KT_ALL, .reason = VTD_KDUMP_OK },
 
@@ -1853,7 +1858,7 @@ struct vtd_kt_run_case {
 #define VTD_KT_LAST_BUF_PAGES	(VTD_KT_BASE + \
 				 (VTD_KT_BUF_PAGES - 2) * VTD_KT_SZ_4K)
 
-static const struct vtd_kt_run_case vtd_kt_run_cases[] = {
+static const struct vtd_kt_run_case vtd_kt_run_cases[] __maybe_unused = {
 	/* --- 4 KiB leaves --- */
 	{ .name = "4K run fills a table", .kinds = VTD_KT_PGTABLE, .level = 1,
 	  .n = 512, .iova = VTD_KT_RUN_IOVA, .phys = VTD_KT_DATA,
@@ -2140,7 +2145,7 @@ struct vtd_kt_classify_case {
 	enum vtd_kdump_mem want;
 };
 
-static const struct vtd_kt_classify_case vtd_kt_classify_cases[] = {
+static const struct vtd_kt_classify_case vtd_kt_classify_cases[] __maybe_unused = {
 	{ "first buffer page", VTD_KT_PG(0), VTD_KT_SZ_4K, VTD_KDUMP_MEM_OLD_RAM },
 	{ "buffer up to the hole", VTD_KT_PG(0),
 	  VTD_KT_STD_HOLE * VTD_KT_SZ_4K, VTD_KDUMP_MEM_OLD_RAM },
@@ -2206,7 +2211,7 @@ struct vtd_kt_runs_case {
 	struct vtd_kdump_range want[VTD_KT_RUNS_MAX];
 };
 
-static const struct vtd_kt_runs_case vtd_kt_runs_cases[] = {
+static const struct vtd_kt_runs_case vtd_kt_runs_cases[] __maybe_unused = {
 	{ "contiguous leaves make one run", 4, 3,
 	  { { 0x1000, 0x1000 }, { 0x2000, 0x1000 }, { 0x3000, 0x200000 } },
 	  1, false, { { 0x1000, 0x202fff } } },
@@ -2345,7 +2350,7 @@ struct vtd_kt_merge_case {
 			  { 0x6000, 0x6fff }, { 0xa000, 0xafff }, \
 			  { 0x20000, 0x20fff } }
 
-static const struct vtd_kt_merge_case vtd_kt_merge_cases[] = {
+static const struct vtd_kt_merge_case vtd_kt_merge_cases[] __maybe_unused = {
 	{ "few enough", VTD_KT_MERGE_R, 5, 5, 0, 5 },
 	{ "one page gap", VTD_KT_MERGE_R, 5, 4, VTD_KT_P, 4 },
 	{ "two page gaps", VTD_KT_MERGE_R, 5, 3, 2 * VTD_KT_P, 3 },
@@ -2485,7 +2490,7 @@ struct vtd_kt_prot_case {
 #define VTD_KT_A_LOW_RW		(2 * VTD_KT_SZ_4K)	/* leaves 0 and 2 */
 #define VTD_KT_A_LOW		(3 * VTD_KT_SZ_4K)	/* leaves 0-2 */
 
-static const struct vtd_kt_prot_case vtd_kt_prot_cases[] = {
+static const struct vtd_kt_prot_case vtd_kt_prot_cases[] __maybe_unused = {
 	{ "no entry changed", VTD_KT_PGTABLE, 1, false,
 	  VTD_KT_A_BYTES - VTD_KT_SZ_1G, VTD_KT_A_WRITABLE },
 	{ "level 2 denies writes", VTD_KT_PGTABLE, 2, false,
@@ -2631,7 +2636,7 @@ struct vtd_kt_sort_case {
 
 #define VTD_KT_TOP_PAGE		(U64_MAX & VTD_KDUMP_ADDR_MASK)
 
-static const struct vtd_kt_sort_case vtd_kt_sort_cases[] = {
+static const struct vtd_kt_sort_case vtd_kt_sort_cases[] __maybe_unused = {
 	{ "no pages", { }, 0, { }, 0 },
 	{ "one page", { 0x5000 }, 1, { 0x5000 }, 1 },
 	{ "reversed", { 0x9000, 0x7000, 0x3000, 0x1000 }, 4,
@@ -2663,7 +2668,7 @@ struct vtd_kt_hit_case {
 	bool hit;
 };
 
-static const struct vtd_kt_hit_case vtd_kt_hit_cases[] = {
+static const struct vtd_kt_hit_case vtd_kt_hit_cases[] __maybe_unused = {
 	{ "below every page", 0, 0xfff, false },
 	{ "just before a page", 0x2000, 0x2fff, false },
 	{ "first byte of a page", 0x3000, 0x3000, true },

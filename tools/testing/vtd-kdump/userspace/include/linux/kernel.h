@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 #define U8_MAX		UINT8_MAX
