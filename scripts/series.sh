@@ -123,7 +123,11 @@ EOF
 
 # Compiler warnings of a build log, without line numbers, sorted
 warnings() {
-	{ grep 'warning:' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+	# paths relative to the tree: ccache may replay the output of a
+	# compile another clone of the repository made
+	{ grep 'warning:' "$1" || true; } |
+		sed -E -e 's/:[0-9]+:[0-9]+:/:/' -e 's|^[^ :]*/build/linux(-[0-9.]+)?/||' |
+		sort -u
 }
 
 # checkpatch types a patch may leave, from patches/checkpatch-exceptions
@@ -214,6 +218,10 @@ check() {
 	# while a single file compiles)
 	checkpatch_all >"$CHECK_OUT/checkpatch-all.log" 2>&1 &
 	local cp_pid=$!
+	# every file of the folder compiled at the base, so that each of the
+	# base's warnings is known (an earlier check left objects behind:
+	# a patch that touches dmar.c would show dmar.c's own as new)
+	rm -rf "$CHECK_OUT/drivers/iommu/intel"
 	make -s -C "$LINUX" O="$CHECK_OUT" -j"$JOBS" "$KCC" W=1 drivers/iommu/intel/ \
 		>"$CHECK_OUT/build-base.log" 2>&1 || die "the base does not build"
 	warnings "$CHECK_OUT/build-base.log" >"$CHECK_OUT/warnings-base"
