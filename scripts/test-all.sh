@@ -40,14 +40,16 @@ FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/sc
 # fix; what test-full adds proves nothing these do not (README, "What make
 # test runs"):
 #   baseline   6.12's defects: IOVA reuse (S2, W) and damaged tables used
-#              unchecked (S3a: a leaf; S3b: a context entry, which faults
-#              and names no device) in legacy mode, IOVA reuse with the
+#              unchecked (S3a: a leaf into kdump memory; S3b: a context
+#              entry, which faults and names no device; S3d: a leaf into
+#              the device's own page table, which its DMA rewrites) in
+#              legacy mode, IOVA reuse with the
 #              domain-id conflict in scalable mode with second- and
 #              first-level tables (S2@sm, S2@fl, W@sm), the damaged leaf in
 #              the first-level format (S3a@fl)
-#   patched    the fix of each: S1/S2/S3a/S3b/S3c in legacy mode (every
-#              structural check that needs hardware), S2/S3a/S3b in
-#              scalable mode, S2/S3a with first-level tables, real drivers
+#   patched    the fix of each: S1/S2/S3a/S3b/S3c/S3d in legacy mode
+#              (every structural check that needs hardware), S2/S3a/S3b in
+#              scalable mode, S2/S3a/S3d with first-level tables, real drivers
 #              busy at the panic (R, R@fl), traffic across every window (W,
 #              W@sm), the IO rule mode (S2@id, S3a@id, S1@idneg)
 #   debug      the same code paths under lockdep, sleep-in-atomic and list
@@ -55,16 +57,20 @@ FULL_SET=$(sed -n 's/^FULL="\(.*\)"$/\1/p' "$TOP/tools/testing/vtd-kdump/qemu/sc
 #   fix1       the stable fix alone: the domain-id conflict gone (sm, fl)
 #   7.3        the mainline base: its defects and their fixes in each table
 #              mode, R, W, the IO rule mode
-SET_BASELINE="S2 S3a S3b S2@sm S2@fl S3a@fl W W@sm"
-SET_PATCHED="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S2@fl S3a@fl R R@fl W W@sm S2@id S3a@id S1@idneg"
+SET_BASELINE="S2 S3a S3b S3d S5 S2@sm S2@fl S3a@fl W W@sm"
+SET_PATCHED="S1 S2 S3a S3b S3c S3d S2@sm S3a@sm S3b@sm S2@fl S3a@fl S3d@fl S5 S5@kpt R R@fl W W@sm S2@id S3a@id S1@idneg"
 SET_DEBUG="S2 S3a S2@sm S3a@fl R W"
 SET_FIX1="S2@sm S2@fl"
-SET_BASELINE_73="S2 S3a S2@sm S2@fl W"
-SET_PATCHED_73="S1 S2 S3a S2@sm S3a@sm S2@fl S3a@fl R W S2@id"
+SET_BASELINE_73="S2 S3a S3d S2@sm S2@fl W"
+SET_PATCHED_73="S1 S2 S3a S3d S2@sm S3a@sm S2@fl S3a@fl R W S2@id"
 if [ $full = 1 ]; then
 	# the whole matrix on every kind; the baseline's W-skew stays in
-	# make demo-full (6.12's fault handler livelocked in 5 of 7 runs)
-	SET_BASELINE=$(for s in $FULL_SET; do [ "$s" = W@skew ] || printf '%s ' "$s"; done)
+	# make demo-full (6.12's fault handler livelocked in 5 of 7 runs), and
+	# so does its S5-kpt (6.12's kdump kernel with iommu=pt and a damaged
+	# context entry hung in boot in 2 of 2 runs: no result to compare)
+	SET_BASELINE=$(for s in $FULL_SET; do
+		case $s in W@skew | S5@kpt) ;; *) printf '%s ' "$s" ;; esac
+	done)
 	SET_PATCHED=$FULL_SET
 	SET_DEBUG=$FULL_SET
 	SET_FIX1="S1 S2 S3a S2@sm S2@fl R"

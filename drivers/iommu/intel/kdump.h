@@ -30,6 +30,14 @@ enum vtd_kdump_verdict {
  * @verdict: adopted, partial or quarantined
  * @ranges: old IOVA ranges (maximal runs) the device may still use,
  *	    refused leaves included: they are reserved, never mapped
+ * @maps: the validated mappings (IOVA -> address, rights) the walk found,
+ *	  what the replay maps into the device's new domain
+ * @nr_maps: number of entries in @maps
+ * @maps_lost: bytes of validated mappings @maps could not hold
+ * @table_hits: mappings taken out of @maps because they map a table page
+ *		one of the walks read (see vtd_kdump_check_table_leaves())
+ * @blocked: the new tables hold a blocking entry for the device (until a
+ *	     driver attaches it, whatever the verdict)
  * @nr_ranges: number of entries in @ranges
  * @blocking_refusals: refused leaves that block the device until a driver
  *		       attaches it (see vtd_kdump_refusal_blocks())
@@ -40,6 +48,11 @@ enum vtd_kdump_verdict {
 struct vtd_kdump_dev_state {
 	struct vtd_kdump_dev walk;
 	enum vtd_kdump_verdict verdict;
+	struct vtd_kdump_map *maps;
+	unsigned int nr_maps;
+	u64 maps_lost;
+	u64 table_hits;
+	bool blocked;
 	struct vtd_kdump_range *ranges;
 	unsigned int nr_ranges;
 	u64 blocking_refusals;
@@ -55,6 +68,10 @@ struct vtd_kdump_dev_state {
  * @block_pasid_dir: scalable mode: PASID directory of the blocking entries
  * @block_pasid_table: scalable mode: its PASID table (one entry, PASID 0)
  * @block_did: domain id of the blocking entries, of their own
+ * @refused: context tables refused whole (bus << 8 | first devfn): every
+ *	     device behind one is blocked and has no state in @devs
+ * @nr_refused: entries in @refused
+ * @refused_span: devfns a context table holds (256; scalable mode 128)
  * @adopted: devices whose old tables are used in place
  * @partial: devices with refused leaves (blocked until attach)
  * @quarantined: devices or buses refused as a whole
@@ -71,6 +88,9 @@ struct intel_iommu_kdump {
 	void *block_pasid_dir;
 	void *block_pasid_table;
 	u16 block_did;
+	u16 *refused;
+	unsigned int nr_refused;
+	unsigned int refused_span;
 	unsigned int adopted;
 	unsigned int partial;
 	unsigned int quarantined;
@@ -141,6 +161,7 @@ int vtd_kdump_visited_alloc(struct vtd_kdump_visited *vis, unsigned long budget)
 unsigned int vtd_kdump_ranges_normalize(struct vtd_kdump_range *r,
 					unsigned int nr);
 void vtd_kdump_visited_free(struct vtd_kdump_visited *vis);
+bool intel_iommu_kdump_blocked(struct intel_iommu *iommu, u8 bus, u8 devfn);
 
 /* dmar.c, which is built without CONFIG_INTEL_IOMMU too */
 #if defined(CONFIG_CRASH_DUMP) && defined(CONFIG_INTEL_IOMMU)

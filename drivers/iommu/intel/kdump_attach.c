@@ -6,8 +6,10 @@
  * through the old page tables in place.  When the iommu core has set up the
  * device's default DMA domain (probe_finalize: process context, before any
  * driver of the kdump kernel can bind the device, and before the attach
- * replaces the copied context entry in either mode), the validated old
- * IOVA -> PA mappings are mapped again into that domain, so a device whose
+ * replaces the copied context entry in either mode), the old IOVA -> PA
+ * mappings validated at boot (kdump_copy.c records them; old memory is not
+ * read again, it may have changed since) are mapped again into that
+ * domain, so a device whose
  * reset was incomplete still writes into the crashed kernel's buffers
  * (which the dump wants) and never into a buffer of the kdump kernel.
  *
@@ -53,18 +55,54 @@ static bool vtd_kdump_translated(const struct vtd_kdump_dev_state *st)
 }
 
 /**
+ * intel_iommu_kdump_blocked() - does the adoption block @bus/@devfn?
+ * @iommu: the IOMMU
+ * @bus: PCI bus number
+ * @devfn: PCI device and function
+ *
+ * Return: true if the new tables hold a blocking entry for it: its old
+ * context was refused (alone, or with its whole context table), or it may
+ * reach kdump memory, or scalable mode left it nothing to translate with.
+ */
+bool intel_iommu_kdump_blocked(struct intel_iommu *iommu, u8 bus, u8 devfn)
+{
+	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev(iommu, bus, devfn);
+	struct intel_iommu_kdump *kd = iommu->kdump;
+	unsigned int i, first;
+
+	if (st)
+		return st->blocked;
+	for (i = 0; kd && i < kd->nr_refused; i++) {
+		first = kd->refused[i] & 0xff;
+		if (kd->refused[i] >> 8 == bus && devfn >= first &&
+		    devfn - first < kd->refused_span)
+			return true;
+	}
+	return false;
+}
+
+/**
  * intel_iommu_kdump_wants_dma_domain() - must @dev get a translated domain?
  * @dev: the device
  *
  * A device whose old context translated through page tables keeps its old
  * IOVAs only in a DMA domain: an identity domain would turn them into raw
- * physical addresses of the kdump kernel.
+ * physical addresses of the kdump kernel.  A device the adoption blocked
+ * needs one too, whatever the default domain type (iommu=pt comes to the
+ * kdump kernel with the first kernel's command line): its attach waits for
+ * its driver's first DMA mapping, and only a DMA domain turns that into a
+ * call of the IOMMU driver; in an identity domain the blocking entry would
+ * stay, and the device could never DMA again.
  */
 bool intel_iommu_kdump_wants_dma_domain(struct device *dev)
 {
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct vtd_kdump_dev_state *st = intel_iommu_kdump_dev_of(dev);
 
-	return st && vtd_kdump_translated(st);
+	if (st && vtd_kdump_translated(st))
+		return true;
+	return info && info->iommu &&
+	       intel_iommu_kdump_blocked(info->iommu, info->bus, info->devfn);
 }
 
 /**
@@ -107,7 +145,7 @@ struct vtd_kdump_replay_ops {
  * struct vtd_kdump_replay - one device's old mappings going into a domain
  * @ops: access to the new domain
  * @ctx: passed to @ops
- * @st: the device; only IOVAs inside its boot-time ranges are replayed
+ * @st: the device; its validated maps, recorded at boot, are replayed
  * @pgsizes: page sizes the new domain maps with (its pgsize_bitmap)
  * @top_level: levels of the new domain's page table
  * @budget: page-table pages the replay may take at most
@@ -119,7 +157,7 @@ struct vtd_kdump_replay_ops {
  * @present: bytes already mapped to the same address, left as they were
  * @conflict: bytes already mapped elsewhere, left as they were
  * @first_conflict: IOVA of the first conflict
- * @skipped: old entries not kept (refused, or new since boot)
+ * @beyond: bytes of maps beyond the new domain's aperture, not kept
  */
 struct vtd_kdump_replay {
 	const struct vtd_kdump_replay_ops *ops;
@@ -135,7 +173,7 @@ struct vtd_kdump_replay {
 	u64 present;
 	u64 conflict;
 	u64 first_conflict;
-	u64 skipped;
+	u64 beyond;
 };
 
 /*
@@ -225,37 +263,16 @@ static void vtd_kdump_replay_undo(struct vtd_kdump_replay *r)
 	r->done.nr = 0;
 }
 
-/* Is [iova, iova + size) inside one of the ranges found at boot? */
-static bool vtd_kdump_in_ranges(const struct vtd_kdump_dev_state *st,
-				u64 iova, u64 size)
-{
-	unsigned int lo = 0, hi = st->nr_ranges;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		const struct vtd_kdump_range *r = &st->ranges[mid];
-
-		if (iova > r->end)
-			lo = mid + 1;
-		else if (iova < r->start)
-			hi = mid;
-		else
-			return iova + size - 1 <= r->end;
-	}
-	return false;
-}
-
+/*
+ * One leaf, or a run of leaves of one size inside one table of the new
+ * domain's shape: [@iova, @iova + @size) -> @phys with @prot.
+ */
 static int vtd_kdump_replay_leaf(void *arg, u64 iova, u64 phys, u64 size,
 				 unsigned int prot)
 {
 	struct vtd_kdump_replay *r = arg;
 	int iommu_prot = 0;
 
-	/* old memory may have changed since boot: keep only what was seen */
-	if (!vtd_kdump_in_ranges(r->st, iova, size)) {
-		r->skipped++;
-		return 0;
-	}
 	vtd_kdump_count_tables(r, iova, phys, size);
 	if (r->tables > r->budget)
 		return -ENOSPC;
@@ -266,12 +283,64 @@ static int vtd_kdump_replay_leaf(void *arg, u64 iova, u64 phys, u64 size,
 	return vtd_kdump_replay_range(r, iova, phys, size, iommu_prot);
 }
 
-static void vtd_kdump_replay_reject(void *arg, u64 iova, u64 size,
-				    enum vtd_kdump_reason why)
+/*
+ * The first piece of [@iova, @iova + @left) -> @phys in the shape the
+ * walker reports leaves: a run of the largest leaf size both addresses are
+ * aligned to, inside one table of such leaves (1 GiB leaves in a 512 GiB
+ * table, 2 MiB in 1 GiB, 4 KiB in 2 MiB).  A map recorded at boot may span
+ * many tables; vtd_kdump_count_tables() counts what one piece needs.
+ * @iova, @phys and @left are multiples of 4 KiB.
+ */
+static u64 vtd_kdump_piece(u64 iova, u64 phys, u64 left)
 {
-	struct vtd_kdump_replay *r = arg;
+	static const unsigned int shifts[] = { 30, 21, VTD_PAGE_SHIFT };
+	u64 leaf = VTD_PAGE_SIZE, to_end;
+	unsigned int i;
 
-	r->skipped++;
+	for (i = 0; i < ARRAY_SIZE(shifts); i++) {
+		leaf = BIT_ULL(shifts[i]);
+		if (!((iova | phys) & (leaf - 1)) && left >= leaf)
+			break;
+	}
+	/* to the end of the table that holds leaves of this size */
+	to_end = (iova | (leaf * VTD_KDUMP_PTES_PER_TABLE - 1)) - iova + 1;
+	return min(left, to_end) & ~(leaf - 1);
+}
+
+/*
+ * Replay the maps @st recorded at boot, clipped to the new domain's
+ * aperture (the rest is counted in @r->beyond), in IOVA order.
+ */
+static int vtd_kdump_replay_maps(struct vtd_kdump_replay *r,
+				 const struct vtd_kdump_dev_state *st,
+				 u64 last_iova)
+{
+	unsigned int i;
+	u64 pos, n, size;
+	int ret;
+
+	for (i = 0; i < st->nr_maps; i++) {
+		const struct vtd_kdump_map *m = &st->maps[i];
+
+		size = m->size;
+		if (m->iova > last_iova) {
+			r->beyond += size;
+			continue;
+		}
+		if (size - 1 > last_iova - m->iova) {
+			r->beyond += size - (last_iova - m->iova + 1);
+			size = last_iova - m->iova + 1;
+		}
+		for (pos = 0; pos < size; pos += n) {
+			n = vtd_kdump_piece(m->iova + pos, m->phys + pos,
+					    size - pos);
+			ret = vtd_kdump_replay_leaf(r, m->iova + pos,
+						    m->phys + pos, n, m->prot);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
 }
 
 static int vtd_kdump_replay_init(struct vtd_kdump_replay *r,
@@ -406,32 +475,6 @@ static u64 vtd_kdump_pages_in_use(void)
 	return n;
 }
 
-static int vtd_kdump_replay_walk(struct vtd_kdump_replay *r,
-				 struct intel_iommu *iommu,
-				 const struct vtd_kdump_dev_state *st)
-{
-	struct vtd_kdump_visitor v = {
-		.leaf = vtd_kdump_replay_leaf,
-		.reject = vtd_kdump_replay_reject,
-		.arg = r,
-	};
-	struct vtd_kdump_dev walk = st->walk;
-	struct vtd_kdump_visited vis;
-	struct vtd_kdump_walker w;
-	struct vtd_kdump_hw hw;
-	enum vtd_kdump_reason why;
-	int ret;
-
-	ret = vtd_kdump_walker_init(&w, iommu, &hw, &vis);
-	if (ret)
-		return ret;
-	why = vtd_kdump_walk_dev(&w, &walk, &v);
-	vtd_kdump_walker_release(&w);
-	if (why == VTD_KDUMP_VISIT_ABORTED)
-		return walk.visit_err;
-	return why == VTD_KDUMP_OK ? 0 : -EINVAL;
-}
-
 /* Replay the old mappings of @dev into @domain; the replay lock is held */
 static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 				    struct device *dev,
@@ -445,7 +488,7 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	int ret;
 
 	/* nothing mapped before the crash: nothing to keep */
-	if (!st->nr_ranges) {
+	if (!st->nr_maps) {
 		st->kept = true;
 		return;
 	}
@@ -457,12 +500,6 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	 */
 	intel_iommu_kdump_domain_pgtable(domain, info->iommu, &d.pt);
 	d.present = d.pt.first_stage ? VTD_FL_P : VTD_SL_R | VTD_SL_W;
-	if (st->ranges[st->nr_ranges - 1].end > d.pt.last_iova) {
-		dev_warn(dev, "kdump: old IOVAs exceed the new domain's aperture %#llx: old mappings dropped\n",
-			 d.pt.last_iova);
-		st->dropped = true;
-		return;
-	}
 	ret = vtd_kdump_replay_init(&r, st, d.pt.levels, d.pt.pgsize_bitmap,
 				    vtd_kdump_max_pages > used ?
 				    vtd_kdump_max_pages - used : 0);
@@ -472,7 +509,7 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	r.ctx = &d;
 
 	before = vtd_kdump_domain_pages(&d);
-	ret = vtd_kdump_replay_walk(&r, info->iommu, st);
+	ret = vtd_kdump_replay_maps(&r, st, d.pt.last_iova);
 	if (ret) {
 		vtd_kdump_replay_undo(&r);
 		vtd_kdump_replay_release(&r);
@@ -490,12 +527,14 @@ static void vtd_kdump_keep_mappings(struct dmar_domain *domain,
 	if (r.conflict)
 		dev_warn(dev, "kdump: %#llx bytes of old mappings from IOVA %#llx on conflict with the new domain's mappings: not kept\n",
 			 r.conflict, r.first_conflict);
-	if (r.skipped)
-		dev_info(dev, "kdump: %llu old entries not kept (refused or new since boot)\n",
-			 r.skipped);
-	dev_info(dev, "kdump: kept %llu old mappings in %u ranges (%#llx bytes mapped, %#llx already there, %llu pages)\n",
-		 st->walk.leaves, st->nr_ranges, r.mapped, r.present,
-		 st->kept_pages);
+	if (r.beyond)
+		dev_warn(dev, "kdump: %#llx bytes of old mappings beyond the new domain's aperture %#llx: not kept\n",
+			 r.beyond, d.pt.last_iova);
+	if (st->walk.rejected_leaves || st->table_hits)
+		dev_info(dev, "kdump: %llu refused old entries not kept\n",
+			 st->walk.rejected_leaves + st->table_hits);
+	dev_info(dev, "kdump: kept %u old mappings as validated at boot (%#llx bytes mapped, %#llx already there, %llu pages)\n",
+		 st->nr_maps, r.mapped, r.present, st->kept_pages);
 	return;
 dropped:
 	dev_warn(dev, "kdump: old mappings dropped (%d)\n", ret);

@@ -97,12 +97,8 @@ static const struct vtd_kdump_replay_ops vtd_ka_ops = {
 	.unmap = vtd_ka_unmap,
 };
 
-/* A device whose boot-time walk found one range covering everything */
-static struct vtd_kdump_range vtd_ka_all = { 0, U64_MAX };
-static struct vtd_kdump_dev_state vtd_ka_dev = {
-	.ranges = &vtd_ka_all,
-	.nr_ranges = 1,
-};
+/* A device whose boot-time walk found nothing (the tests feed the leaves) */
+static struct vtd_kdump_dev_state vtd_ka_dev;
 
 static struct vtd_kdump_replay *vtd_ka_replay(struct kunit *test,
 					      struct vtd_ka_domain *d,
@@ -263,6 +259,57 @@ static void vtd_ka_tables_test(struct kunit *test)
 	vtd_kdump_replay_release(r);
 }
 
+/* Pieces of a map have the shape the walker reports leaves in */
+static void vtd_ka_piece_test(struct kunit *test)
+{
+	/* 4 KiB leaves up to the end of their 2 MiB table */
+	KUNIT_EXPECT_EQ(test, vtd_kdump_piece(SZ_2M - 2 * SZ_4K, 0x5000, SZ_1M),
+			2 * SZ_4K);
+	/* 2 MiB aligned both ways: 2 MiB leaves up to the end of the 1 GiB */
+	KUNIT_EXPECT_EQ(test, vtd_kdump_piece(SZ_1G - SZ_4M, SZ_2M, SZ_1G),
+			SZ_4M);
+	/* IOVA aligned, address not: 4 KiB leaves */
+	KUNIT_EXPECT_EQ(test, vtd_kdump_piece(SZ_2M, SZ_2M + SZ_4K, SZ_4M),
+			SZ_2M);
+	/* less than a 2 MiB leaf left: 4 KiB leaves */
+	KUNIT_EXPECT_EQ(test, vtd_kdump_piece(SZ_2M, SZ_2M, SZ_1M), SZ_1M);
+	/* 1 GiB aligned, 1 GiB and more */
+	KUNIT_EXPECT_EQ(test, vtd_kdump_piece(SZ_1G, SZ_1G, SZ_1G + SZ_2M),
+			SZ_1G);
+}
+
+/*
+ * The maps recorded at boot are replayed, a map spanning two leaf tables
+ * in two pieces (two tables counted), and only what lies inside the new
+ * domain's aperture: a map across its end is clipped, one beyond it
+ * skipped, the others kept.
+ */
+static void vtd_ka_maps_test(struct kunit *test)
+{
+	struct vtd_kdump_map maps[] = {
+		{ SZ_2M - SZ_4K, 0x7000000, 2 * SZ_4K, VTD_SL_R | VTD_SL_W },
+		{ SZ_1G - SZ_4K, 0x8000000, 2 * SZ_4K, VTD_SL_R },
+		{ 4ULL * SZ_1G, 0x9000000, SZ_4K, VTD_SL_R },
+	};
+	struct vtd_kdump_dev_state st = { .maps = maps,
+					  .nr_maps = ARRAY_SIZE(maps) };
+	struct vtd_ka_domain *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	struct vtd_kdump_replay *r = vtd_ka_replay(test, d, SZ_4K, 16);
+
+	KUNIT_EXPECT_EQ(test, vtd_kdump_replay_maps(r, &st, SZ_1G - 1), 0);
+	/* 0x1ff000 and 0x200000 in two tables, 0x3ffff000 inside */
+	KUNIT_EXPECT_EQ(test, r->mapped, 3 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, r->beyond, SZ_4K + SZ_4K);
+	KUNIT_ASSERT_EQ(test, d->nr, 3);
+	KUNIT_EXPECT_EQ(test, d->maps[0].iova, SZ_2M - SZ_4K);
+	KUNIT_EXPECT_EQ(test, d->maps[1].iova, SZ_2M);
+	KUNIT_EXPECT_EQ(test, d->maps[1].phys, 0x7001000);
+	KUNIT_EXPECT_EQ(test, d->maps[2].iova, SZ_1G - SZ_4K);
+	/* the leaf tables of 0x1ff000, 0x200000, 0x3ffff000, one level-2 */
+	KUNIT_EXPECT_EQ(test, r->tables, 4);
+	vtd_kdump_replay_release(r);
+}
+
 static struct kunit_case vtd_kdump_attach_cases[] = {
 	KUNIT_CASE(vtd_ka_empty_test),
 	KUNIT_CASE(vtd_ka_pieces_test),
@@ -270,6 +317,8 @@ static struct kunit_case vtd_kdump_attach_cases[] = {
 	KUNIT_CASE(vtd_ka_conflict_test),
 	KUNIT_CASE(vtd_ka_undo_test),
 	KUNIT_CASE(vtd_ka_tables_test),
+	KUNIT_CASE(vtd_ka_piece_test),
+	KUNIT_CASE(vtd_ka_maps_test),
 	{}
 };
 

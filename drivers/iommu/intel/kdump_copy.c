@@ -545,6 +545,14 @@ void vtd_kdump_walker_release(struct vtd_kdump_walker *w)
 	vtd_kdump_visited_free(w->visited);
 }
 
+/* A table page one of the walks read, and whose walk it was */
+struct vtd_kdump_tpage {
+	u64 phys;
+	int dev;			/* bus << 8 | devfn, or -1: root, context */
+	u8 kind;			/* enum vtd_kdump_table */
+	u8 level;
+};
+
 /* Boot-time state of one adoption */
 struct vtd_kdump_copy {
 	struct intel_iommu *iommu;
@@ -553,8 +561,17 @@ struct vtd_kdump_copy {
 	struct vtd_kdump_hw hw;
 	struct vtd_kdump_visited vis;
 	struct vtd_kdump_runs runs;
+	struct vtd_kdump_maps maps;	/* of the device being walked */
 	u64 blocking_refusals;		/* of the device being walked */
 	u64 total_pages;		/* table pages read over all devices */
+	int walking;			/* bus << 8 | devfn being walked, or -1 */
+	/* every table page read on this IOMMU, in read order */
+	struct vtd_kdump_tpage *tpages;
+	unsigned int nr_tpages;
+	unsigned int max_tpages;
+	/* context tables refused whole: bus << 8 | first devfn */
+	u16 refused[VTD_ROOT_ENTRIES * 2];
+	unsigned int nr_refused;
 	/* new context tables: [bus * 2] lower (or only), [bus * 2 + 1] upper */
 	u64 *tables[VTD_ROOT_ENTRIES * 2];
 	unsigned int logged;
@@ -649,6 +666,9 @@ static void vtd_kdump_make_block_pasid(struct vtd_kdump_copy *c)
 
 	pde[0] = VTD_PDE_P | VTD_PDE_FPD | virt_to_phys(pe);
 	pe[1] = FIELD_PREP(VTD_PE1_DID, kd->block_did);
+	/* snooped walks where the unit can (ECAP.SMPWC), as upstream sets it */
+	if (ecap_smpwc(c->iommu->ecap))
+		pe[1] |= VTD_PE1_PWSNP;
 	if (ecap_slts(c->iommu->ecap)) {
 		pe[0] = VTD_PE0_P | VTD_PE0_FPD |
 			FIELD_PREP(VTD_PE0_AW, c->iommu->agaw) |
@@ -719,16 +739,26 @@ static int vtd_kdump_install(struct vtd_kdump_copy *c, u8 bus, u8 devfn,
  * entry is absent (its DMA was refused already) gets the blocking entry,
  * which refuses it without recording faults.
  */
-static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
-				     struct vtd_kdump_dev *dev)
+/* A blocking entry for @st's device; the core must give it a DMA domain */
+static int vtd_kdump_install_blocking(struct vtd_kdump_copy *c,
+				      struct vtd_kdump_dev_state *st)
 {
+	st->blocked = true;
+	return vtd_kdump_install(c, st->walk.bus, st->walk.devfn, NULL);
+}
+
+static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
+				     struct vtd_kdump_dev_state *st)
+{
+	struct vtd_kdump_dev *dev = &st->walk;
 	u64 raw[VTD_SMCE_QWORDS];
 	int ret;
 
 	if (!c->hw.scalable)
 		return vtd_kdump_install(c, dev->bus, dev->devfn, dev->ctx.raw);
+	/* no RID_PASID entry: its DMA was refused before the crash already */
 	if (dev->ctx.format == VTD_KDUMP_FMT_NONE)
-		return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+		return vtd_kdump_install_blocking(c, st);
 	/* the context table first: once the directory exists, nothing fails */
 	if (!vtd_kdump_new_entry(c, dev->bus, dev->devfn))
 		return -ENOMEM;
@@ -738,11 +768,12 @@ static int vtd_kdump_install_adopted(struct vtd_kdump_copy *c,
 		return ret;
 	if (ret) {
 		/* never keep an old PASID directory nobody checked */
-		pr_warn_ratelimited("%s: kdump: %04x:%02x:%02x.%d: RID_PASID %#x beyond one directory page: blocked until a driver attaches it\n",
+		pr_warn_ratelimited("%s: kdump: %04x:%02x:%02x.%d: RID_PASID %#x beyond one directory page: quarantined until a driver attaches it\n",
 				    c->iommu->name, c->iommu->segment, dev->bus,
 				    PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn),
 				    dev->ctx.rid_pasid);
-		return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+		st->verdict = VTD_KDUMP_PARTIAL;
+		return vtd_kdump_install_blocking(c, st);
 	}
 	return vtd_kdump_install(c, dev->bus, dev->devfn, raw);
 }
@@ -761,10 +792,11 @@ static void vtd_kdump_log_dev(struct vtd_kdump_copy *c,
 			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
 			d->rejected_leaves);
 	else if (st->verdict == VTD_KDUMP_PARTIAL)
-		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined until a driver attaches it: %llu leaf entries refused, %llu may reach kdump memory\n",
+		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined until a driver attaches it: %llu leaf entries refused, %llu may reach kdump memory, %llu map IOMMU table pages, %#llx bytes of mappings not recorded\n",
 			c->iommu->name, c->iommu->segment, d->bus,
 			PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
-			d->rejected_leaves, st->blocking_refusals);
+			d->rejected_leaves, st->blocking_refusals,
+			st->table_hits, st->maps_lost);
 	else
 		pr_warn("%s: kdump: %04x:%02x:%02x.%d: quarantined: %s\n",
 			c->iommu->name, c->iommu->segment, d->bus,
@@ -808,7 +840,40 @@ static int vtd_kdump_leaf_range(void *arg, u64 iova, u64 phys, u64 size,
 	struct vtd_kdump_copy *c = arg;
 
 	vtd_kdump_runs_add(&c->runs, iova, size);
+	vtd_kdump_maps_add(&c->maps, iova, phys, size, prot);
 	return 0;
+}
+
+/*
+ * &vtd_kdump_walker.table: remember every table page read on the IOMMU.
+ * The array grows by doubling; a failed growth leaves the walk without
+ * that page, which vtd_kdump_check_table_leaves() must then not trust.
+ */
+static void vtd_kdump_table_read(void *arg, u64 phys, enum vtd_kdump_table kind,
+				 unsigned int level)
+{
+	struct vtd_kdump_copy *c = arg;
+	struct vtd_kdump_tpage *t;
+
+	if (c->nr_tpages == c->max_tpages) {
+		unsigned int max = c->max_tpages ? 2 * c->max_tpages : 1024;
+
+		if (max < c->max_tpages)
+			return;
+		t = kvmalloc_array(max, sizeof(*t), GFP_KERNEL);
+		if (!t) {
+			c->max_tpages = 0;	/* remembered as a failure */
+			return;
+		}
+		if (c->nr_tpages)
+			memcpy(t, c->tpages, c->nr_tpages * sizeof(*t));
+		kvfree(c->tpages);
+		c->tpages = t;
+		c->max_tpages = max;
+	}
+	c->tpages[c->nr_tpages++] = (struct vtd_kdump_tpage){
+		.phys = phys, .dev = c->walking, .kind = kind, .level = level,
+	};
 }
 
 /* Refused leaves are reserved as well: the device may still use them */
@@ -840,49 +905,62 @@ vtd_kdump_record(struct vtd_kdump_copy *c, const struct vtd_kdump_dev *dev)
 			goto err;
 		st->nr_ranges = c->runs.nr;
 	}
+	if (c->maps.nr) {
+		st->maps = kvmemdup(c->maps.m, c->maps.nr * sizeof(*st->maps),
+				    GFP_KERNEL);
+		if (!st->maps)
+			goto err;
+		st->nr_maps = c->maps.nr;
+	}
+	st->maps_lost = c->maps.lost;
 	if (xa_err(xa_store(&c->kd->devs, idx, st, GFP_KERNEL)))
 		goto err;
 	return st;
 err:
+	kvfree(st->maps);
 	kvfree(st->ranges);
 	kfree(st);
 	return NULL;
 }
 
-static enum vtd_kdump_verdict vtd_kdump_judge(const struct vtd_kdump_dev *dev,
-					      u64 blocking_refusals)
+/*
+ * Blocked until a driver attaches it: a leaf that may reach kdump memory,
+ * one that maps an IOMMU table page, or mappings the record could not hold
+ * (their targets were not checked against the table pages).
+ */
+static enum vtd_kdump_verdict vtd_kdump_judge(const struct vtd_kdump_dev_state *st)
 {
-	if (dev->reason != VTD_KDUMP_OK)
+	if (st->walk.reason != VTD_KDUMP_OK)
 		return VTD_KDUMP_QUARANTINED;
-	if (blocking_refusals)
+	if (st->blocking_refusals || st->table_hits || st->maps_lost)
 		return VTD_KDUMP_PARTIAL;
 	return VTD_KDUMP_ADOPTED;
 }
 
-/* A context table the walker refused: block every device behind it */
-static int vtd_kdump_block_table(struct vtd_kdump_copy *c,
-				 struct vtd_kdump_dev *dev)
+/* A context table the walker refused: its devices are blocked at install */
+static int vtd_kdump_refuse_table(struct vtd_kdump_copy *c,
+				  const struct vtd_kdump_dev *dev)
 {
-	unsigned int first = dev->devfn, n, i;
-	int ret;
+	unsigned int n = c->hw.scalable ? VTD_SM_CONTEXT_ENTRIES :
+					  VTD_CONTEXT_ENTRIES;
 
-	n = c->hw.scalable ? VTD_SM_CONTEXT_ENTRIES : VTD_CONTEXT_ENTRIES;
 	pr_warn("%s: kdump: %04x:%02x devfn %02x-%02x: context table refused: %s\n",
-		c->iommu->name, c->iommu->segment, dev->bus, first,
-		first + n - 1,
-		vtd_kdump_reason_str(dev->reason));
+		c->iommu->name, c->iommu->segment, dev->bus, dev->devfn,
+		dev->devfn + n - 1, vtd_kdump_reason_str(dev->reason));
+	if (c->nr_refused == ARRAY_SIZE(c->refused))
+		return -EINVAL;		/* the walker reads each table once */
+	c->refused[c->nr_refused++] = (u16)dev->bus << 8 | dev->devfn;
 	c->kd->quarantined++;
 	c->kd->rejected++;
-	for (i = 0; i < n; i++) {
-		ret = vtd_kdump_install(c, dev->bus, first + i, NULL);
-		if (ret)
-			return ret;
-	}
 	return 0;
 }
 
-/* Called by the walker for every present old context entry */
-static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
+/*
+ * Called by the walker for every present old context entry: walk the
+ * device's tables and record what they hold.  Nothing is installed yet:
+ * a leaf of this device may map a table page that a later walk reads.
+ */
+static int vtd_kdump_walk_one(void *arg, struct vtd_kdump_dev *dev)
 {
 	struct vtd_kdump_visitor v = {
 		.leaf = vtd_kdump_leaf_range,
@@ -892,26 +970,29 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 	struct vtd_kdump_dev_state *st;
 
 	if (dev->table_refused)
-		return vtd_kdump_block_table(c, dev);
+		return vtd_kdump_refuse_table(c, dev);
 
 	c->runs.nr = 0;
 	c->runs.overflow = false;
+	c->maps.nr = 0;
+	c->maps.lost = 0;
 	c->blocking_refusals = 0;
 	v.arg = c;
 	/* crafted tables may repeat one tree behind every devfn: bound it */
 	if (dev->reason == VTD_KDUMP_OK &&
 	    c->total_pages >= c->w.budget * VTD_KDUMP_TOTAL_BUDGETS)
 		dev->reason = VTD_KDUMP_BUDGET;
-	if (dev->reason == VTD_KDUMP_OK)
+	if (dev->reason == VTD_KDUMP_OK) {
+		c->walking = (int)dev->bus << 8 | dev->devfn;
 		vtd_kdump_walk_dev(&c->w, dev, &v);
+		c->walking = -1;
+	}
 	c->total_pages += dev->table_pages;
 
 	st = vtd_kdump_record(c, dev);
 	if (!st)
 		return -ENOMEM;
 	st->blocking_refusals = c->blocking_refusals;
-	st->verdict = vtd_kdump_judge(dev, c->blocking_refusals);
-	vtd_kdump_log_dev(c, st);
 
 	c->kd->leaves += dev->leaves;
 	c->kd->rejected += dev->rejected_leaves;
@@ -919,22 +1000,220 @@ static int vtd_kdump_adopt_one(void *arg, struct vtd_kdump_dev *dev)
 	if (c->runs.overflow)
 		pr_warn_once("%s: kdump: more than %u IOVA runs for one device, merged\n",
 			     c->iommu->name, VTD_KDUMP_MAX_RANGES);
+	return 0;
+}
 
-	switch (st->verdict) {
-	case VTD_KDUMP_ADOPTED:
-		c->kd->adopted++;
-		/* keep the old domain id out of the new kernel's allocator */
-		intel_iommu_kdump_reserve_did(c->iommu, dev->ctx.did);
-		return vtd_kdump_install_adopted(c, dev);
-	case VTD_KDUMP_PARTIAL:
-		c->kd->partial++;
-		break;
-	default:
-		c->kd->quarantined++;
-		c->kd->rejected++;
-		break;
+static const char * const vtd_kdump_table_names[VTD_KDUMP_NR_TABLES] = {
+	[VTD_KDUMP_TABLE_ROOT] = "the root table",
+	[VTD_KDUMP_TABLE_CONTEXT] = "a context table",
+	[VTD_KDUMP_TABLE_PASID_DIR] = "a PASID directory",
+	[VTD_KDUMP_TABLE_PASID] = "a PASID table",
+	[VTD_KDUMP_TABLE_PAGE] = "a page table",
+};
+
+/* Name the first table page that @m of @st maps, in the log */
+static void vtd_kdump_log_table_hit(struct vtd_kdump_copy *c,
+				    const struct vtd_kdump_dev_state *st,
+				    const struct vtd_kdump_map *m, u64 keyid)
+{
+	u64 start = m->phys & ~keyid, end = start + m->size - 1;
+	const struct vtd_kdump_tpage *t = NULL;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_tpages && !t; i++)
+		if (c->tpages[i].phys <= end &&
+		    c->tpages[i].phys + VTD_PAGE_SIZE - 1 >= start)
+			t = &c->tpages[i];
+	if (!t)
+		return;
+	/* one line a device: how many there are is in its quarantine line */
+	if (t->dev < 0)
+		pr_warn_ratelimited("%s: kdump: %04x:%02x:%02x.%d: IOVA %#llx maps %s at %#llx: not kept\n",
+				    c->iommu->name, c->iommu->segment,
+				    st->walk.bus, PCI_SLOT(st->walk.devfn),
+				    PCI_FUNC(st->walk.devfn),
+				    m->iova + (t->phys - start),
+				    vtd_kdump_table_names[t->kind], t->phys);
+	else
+		pr_warn_ratelimited("%s: kdump: %04x:%02x:%02x.%d: IOVA %#llx maps %s (level %u) of %02x:%02x.%d at %#llx: not kept\n",
+				    c->iommu->name, c->iommu->segment,
+				    st->walk.bus, PCI_SLOT(st->walk.devfn),
+				    PCI_FUNC(st->walk.devfn),
+				    m->iova + (t->phys - start),
+				    vtd_kdump_table_names[t->kind], t->level,
+				    t->dev >> 8, PCI_SLOT(t->dev & 0xff),
+				    PCI_FUNC(t->dev & 0xff), t->phys);
+}
+
+/*
+ * The pieces of @m that map no page of @pages (sorted, distinct), into
+ * @out (room for one more piece than @m maps table pages); *@hits counts
+ * the table pages @m maps.  Return: the number of pieces.
+ */
+static unsigned int vtd_kdump_map_split(const struct vtd_kdump_map *m,
+					const u64 *pages, unsigned int n,
+					u64 keyid, struct vtd_kdump_map *out,
+					u64 *hits)
+{
+	u64 start = m->phys & ~keyid, end = start + m->size - 1, pos = start;
+	unsigned int i, nr = 0;
+
+	for (i = vtd_kdump_pages_find(pages, n, start);
+	     i < n && pages[i] <= end; i++) {
+		if (pages[i] > pos && out)
+			out[nr] = (struct vtd_kdump_map){
+				.iova = m->iova + (pos - start),
+				.phys = m->phys + (pos - start),
+				.size = pages[i] - pos, .prot = m->prot,
+			};
+		if (pages[i] > pos)
+			nr++;
+		pos = pages[i] + VTD_PAGE_SIZE;
+		(*hits)++;
 	}
-	return vtd_kdump_install(c, dev->bus, dev->devfn, NULL);
+	if (pos <= end && out)
+		out[nr] = (struct vtd_kdump_map){
+			.iova = m->iova + (pos - start),
+			.phys = m->phys + (pos - start),
+			.size = end - pos + 1, .prot = m->prot,
+		};
+	if (pos <= end)
+		nr++;
+	return nr;
+}
+
+/*
+ * Take the table pages @pages (sorted, distinct) out of @st's maps.
+ * Return: 0, or -ENOMEM.
+ */
+static int vtd_kdump_cut_table_pages(struct vtd_kdump_copy *c,
+				     struct vtd_kdump_dev_state *st,
+				     const u64 *pages, unsigned int n, u64 keyid)
+{
+	struct vtd_kdump_map *out;
+	u64 hits = 0, unused = 0;
+	unsigned int i, nr = 0, first = st->nr_maps;
+
+	for (i = 0; i < st->nr_maps; i++) {
+		u64 before = hits;
+
+		nr += vtd_kdump_map_split(&st->maps[i], pages, n, keyid, NULL,
+					  &hits);
+		if (hits != before && first == st->nr_maps)
+			first = i;
+	}
+	if (!hits)
+		return 0;
+	out = kvmalloc_array(max(nr, 1U), sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	for (i = 0, nr = 0; i < st->nr_maps; i++)
+		nr += vtd_kdump_map_split(&st->maps[i], pages, n, keyid,
+					  out + nr, &unused);
+	vtd_kdump_log_table_hit(c, st, &st->maps[first], keyid);
+	kvfree(st->maps);
+	st->maps = out;
+	st->nr_maps = nr;
+	st->table_hits = hits;
+	c->kd->rejected += hits;
+	return 0;
+}
+
+/*
+ * Leaves that map an IOMMU table page.  The adopted devices go on
+ * translating through their old tables in place, so a leaf that maps one
+ * of the pages any walk on this IOMMU read (the root, a context or PASID
+ * table, a page table of this or another device) would let stale DMA
+ * rewrite tables after they were validated.  A driver of the crashed
+ * kernel never asks for such a mapping; the one place it gets one anyway
+ * is an identity map of RAM (the floppy workaround's 0-16 MiB, an RMRR
+ * over RAM), and the tables lying there are then open to the device just
+ * the same.  Either way the device is blocked until its driver attaches
+ * it, and the table pages are cut out of its maps: they are never
+ * replayed.  O(pages log pages + maps log pages).
+ *
+ * Return: 0, or -ENOMEM when not every table page could be remembered.
+ */
+static int vtd_kdump_check_table_leaves(struct vtd_kdump_copy *c)
+{
+	u64 keyid = vtd_kdump_keyid_bits(&c->hw);
+	struct vtd_kdump_dev_state *st;
+	unsigned long idx;
+	unsigned int i, n;
+	u64 *pages;
+	int ret = 0;
+
+	if (!c->max_tpages && c->nr_tpages)
+		return -ENOMEM;
+	pages = kvmalloc_array(max(c->nr_tpages, 1U), sizeof(*pages),
+			       GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_tpages; i++)
+		pages[i] = c->tpages[i].phys;
+	n = vtd_kdump_pages_sort(pages, c->nr_tpages);
+
+	xa_for_each(&c->kd->devs, idx, st) {
+		ret = vtd_kdump_cut_table_pages(c, st, pages, n, keyid);
+		if (ret)
+			break;
+	}
+	kvfree(pages);
+	return ret;
+}
+
+/* Install what each device's record earned it, then the refused tables */
+static int vtd_kdump_install_all(struct vtd_kdump_copy *c)
+{
+	struct vtd_kdump_dev_state *st;
+	unsigned int i, j, n;
+	unsigned long idx;
+	int ret;
+
+	xa_for_each(&c->kd->devs, idx, st) {
+		st->verdict = vtd_kdump_judge(st);
+		if (st->verdict == VTD_KDUMP_ADOPTED) {
+			/* keep the old domain id out of the new allocator */
+			intel_iommu_kdump_reserve_did(c->iommu, st->walk.ctx.did);
+			ret = vtd_kdump_install_adopted(c, st);
+		} else {
+			ret = vtd_kdump_install_blocking(c, st);
+		}
+		if (ret)
+			return ret;
+		/* install_adopted() may have blocked it after all */
+		switch (st->verdict) {
+		case VTD_KDUMP_ADOPTED:
+			c->kd->adopted++;
+			break;
+		case VTD_KDUMP_PARTIAL:
+			c->kd->partial++;
+			break;
+		default:
+			c->kd->quarantined++;
+			c->kd->rejected++;
+			break;
+		}
+		vtd_kdump_log_dev(c, st);
+	}
+	n = c->hw.scalable ? VTD_SM_CONTEXT_ENTRIES : VTD_CONTEXT_ENTRIES;
+	c->kd->refused_span = n;
+	if (c->nr_refused) {
+		c->kd->refused = kmemdup_array(c->refused, c->nr_refused,
+					       sizeof(*c->refused), GFP_KERNEL);
+		if (!c->kd->refused)
+			return -ENOMEM;
+		c->kd->nr_refused = c->nr_refused;
+	}
+	for (i = 0; i < c->nr_refused; i++)
+		for (j = 0; j < n; j++) {
+			ret = vtd_kdump_install(c, c->refused[i] >> 8,
+						(c->refused[i] & 0xff) + j,
+						NULL);
+			if (ret)
+				return ret;
+		}
+	return 0;
 }
 
 /* Give the legacy blocking entries of @table their domain id */
@@ -1016,10 +1295,12 @@ static void vtd_kdump_free_state(struct intel_iommu_kdump *kd)
 	unsigned long idx;
 
 	xa_for_each(&kd->devs, idx, st) {
+		kvfree(st->maps);
 		kvfree(st->ranges);
 		kfree(st);
 	}
 	xa_destroy(&kd->devs);
+	kfree(kd->refused);
 	intel_iommu_kdump_free_page(kd->block_table);
 	intel_iommu_kdump_free_page(kd->block_pasid_dir);
 	intel_iommu_kdump_free_page(kd->block_pasid_table);
@@ -1035,6 +1316,8 @@ static int vtd_kdump_alloc_block_pages(struct vtd_kdump_copy *c)
 	kd->block_table = intel_iommu_kdump_alloc_page(node);
 	if (!kd->block_table)
 		return -ENOMEM;
+	/* the hardware may walk it without snooping: write the zeroes back */
+	__iommu_flush_cache(c->iommu, kd->block_table, VTD_PAGE_SIZE);
 	kd->boot_pages = 1;
 	if (!sm_supported(c->iommu))
 		return 0;
@@ -1054,19 +1337,26 @@ static struct vtd_kdump_copy *vtd_kdump_copy_alloc(struct intel_iommu *iommu)
 	if (!c)
 		return NULL;
 	c->iommu = iommu;
+	c->walking = -1;
 	c->runs.max = VTD_KDUMP_MAX_RANGES;
 	c->runs.r = kvcalloc(c->runs.max, sizeof(*c->runs.r), GFP_KERNEL);
+	c->maps.max = VTD_KDUMP_MAX_RANGES;
+	c->maps.m = kvcalloc(c->maps.max, sizeof(*c->maps.m), GFP_KERNEL);
 	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
 	if (c->kd)
 		xa_init(&c->kd->devs);
-	if (!c->runs.r || !c->kd || vtd_kdump_alloc_block_pages(c) ||
+	if (!c->runs.r || !c->maps.m || !c->kd ||
+	    vtd_kdump_alloc_block_pages(c) ||
 	    vtd_kdump_walker_init(&c->w, iommu, &c->hw, &c->vis)) {
 		if (c->kd)
 			vtd_kdump_free_state(c->kd);
+		kvfree(c->maps.m);
 		kvfree(c->runs.r);
 		kvfree(c);
 		return NULL;
 	}
+	c->w.table = vtd_kdump_table_read;
+	c->w.table_arg = c;
 	return c;
 }
 
@@ -1080,6 +1370,8 @@ static void vtd_kdump_copy_free(struct vtd_kdump_copy *c, bool keep_tables)
 				intel_iommu_kdump_free_page(c->tables[i]);
 	}
 	vtd_kdump_walker_release(&c->w);
+	kvfree(c->tpages);
+	kvfree(c->maps.m);
 	kvfree(c->runs.r);
 	kvfree(c);
 }
@@ -1138,7 +1430,11 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 		return -ENOMEM;
 
 	ret = vtd_kdump_walk_root(&c->w, rtaddr & VTD_PAGE_MASK,
-				  vtd_kdump_adopt_one, c);
+				  vtd_kdump_walk_one, c);
+	if (!ret)
+		ret = vtd_kdump_check_table_leaves(c);
+	if (!ret)
+		ret = vtd_kdump_install_all(c);
 	if (!ret)
 		ret = vtd_kdump_finish_blocking(c);
 	if (ret) {

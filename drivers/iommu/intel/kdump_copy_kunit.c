@@ -35,15 +35,126 @@ static void vtd_kc_refusal_test(struct kunit *test)
 
 static void vtd_kc_verdict_test(struct kunit *test)
 {
-	struct vtd_kdump_dev dev = { .reason = VTD_KDUMP_OK };
+	struct vtd_kdump_dev_state st = { .walk.reason = VTD_KDUMP_OK };
 
-	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&dev, 0), VTD_KDUMP_ADOPTED);
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_ADOPTED);
 	/* leaves refused for harmless reasons keep the old context */
-	dev.rejected_leaves = 256;
-	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&dev, 0), VTD_KDUMP_ADOPTED);
-	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&dev, 1), VTD_KDUMP_PARTIAL);
-	dev.reason = VTD_KDUMP_PGTABLE_REVISIT;
-	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&dev, 0), VTD_KDUMP_QUARANTINED);
+	st.walk.rejected_leaves = 256;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_ADOPTED);
+	st.blocking_refusals = 1;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_PARTIAL);
+	/* a leaf that maps a table page, mappings the record lost */
+	st.blocking_refusals = 0;
+	st.table_hits = 1;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_PARTIAL);
+	st.table_hits = 0;
+	st.maps_lost = SZ_4K;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_PARTIAL);
+	st.walk.reason = VTD_KDUMP_PGTABLE_REVISIT;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(&st), VTD_KDUMP_QUARANTINED);
+}
+
+/* A device state with @nr maps of 4 KiB at @phys[i], in the IOMMU's devs */
+static struct vtd_kdump_dev_state *vtd_kc_state(struct kunit *test,
+						struct vtd_kdump_copy *c,
+						u8 bus, const u64 *phys,
+						unsigned int nr)
+{
+	struct vtd_kdump_dev_state *st;
+	unsigned int i;
+
+	/* freed by vtd_kdump_free_state() */
+	st = kzalloc_obj(*st, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->walk.bus = bus;
+	st->maps = kvcalloc(nr, sizeof(*st->maps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st->maps);
+	for (i = 0; i < nr; i++)
+		st->maps[i] = (struct vtd_kdump_map){
+			.iova = (i + 1) * SZ_4K, .phys = phys[i],
+			.size = SZ_4K, .prot = VTD_SL_R | VTD_SL_W,
+		};
+	st->nr_maps = nr;
+	KUNIT_ASSERT_EQ(test, xa_err(xa_store(&c->kd->devs, bus << 8, st,
+					      GFP_KERNEL)), 0);
+	return st;
+}
+
+/*
+ * Leaves that map a table page read by any walk on the IOMMU (another
+ * device's, read after this device's walk, included) are taken out of
+ * the record and counted; the others stay, in order.
+ */
+static void vtd_kc_table_leaves_test(struct kunit *test)
+{
+	static const u64 a_phys[] = { 0x10000000, 0x20003000, 0x10001000 };
+	static const u64 b_phys[] = { 0x30000000 };
+	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct vtd_kdump_dev_state *a, *b;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->iommu = kunit_kzalloc(test, sizeof(*c->iommu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->iommu);
+	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd);
+	xa_init(&c->kd->devs);
+	c->hw.haw = 46;
+	a = vtd_kc_state(test, c, 1, a_phys, ARRAY_SIZE(a_phys));
+	b = vtd_kc_state(test, c, 2, b_phys, ARRAY_SIZE(b_phys));
+	/* read in this order: root, B's page table, A's page table */
+	c->walking = -1;
+	vtd_kdump_table_read(c, 0x40000000, VTD_KDUMP_TABLE_ROOT, 0);
+	c->walking = 2 << 8;
+	vtd_kdump_table_read(c, 0x20003000, VTD_KDUMP_TABLE_PAGE, 1);
+	c->walking = 1 << 8;
+	vtd_kdump_table_read(c, 0x50000000, VTD_KDUMP_TABLE_PAGE, 3);
+	KUNIT_ASSERT_EQ(test, c->nr_tpages, 3);
+
+	KUNIT_EXPECT_EQ(test, vtd_kdump_check_table_leaves(c), 0);
+	KUNIT_EXPECT_EQ(test, a->table_hits, 1);
+	KUNIT_ASSERT_EQ(test, a->nr_maps, 2);
+	KUNIT_EXPECT_EQ(test, a->maps[0].phys, 0x10000000);
+	KUNIT_EXPECT_EQ(test, a->maps[1].phys, 0x10001000);
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(a), VTD_KDUMP_PARTIAL);
+	KUNIT_EXPECT_EQ(test, b->table_hits, 0);
+	KUNIT_EXPECT_EQ(test, b->nr_maps, 1);
+	KUNIT_EXPECT_EQ(test, vtd_kdump_judge(b), VTD_KDUMP_ADOPTED);
+	kvfree(c->tpages);
+	vtd_kdump_free_state(c->kd);
+}
+
+/*
+ * An identity map over RAM (the floppy workaround's 0-16 MiB) that holds
+ * table pages keeps what lies around them: the pages are cut out, the
+ * pieces keep their IOVA -> address and rights
+ */
+static void vtd_kc_table_cut_test(struct kunit *test)
+{
+	static const u64 pages[] = { 0x3000, 0x4000, 0x8000, 0x20000 };
+	const struct vtd_kdump_map m = {
+		.iova = 0x1000, .phys = 0x1000, .size = 0xf000,
+		.prot = VTD_SL_R | VTD_SL_W,
+	};
+	struct vtd_kdump_map out[4];
+	u64 hits = 0;
+
+	KUNIT_ASSERT_EQ(test, vtd_kdump_map_split(&m, pages, ARRAY_SIZE(pages),
+						  0, out, &hits), 3);
+	KUNIT_EXPECT_EQ(test, hits, 3);
+	KUNIT_EXPECT_EQ(test, out[0].iova, 0x1000);
+	KUNIT_EXPECT_EQ(test, out[0].size, 0x2000);
+	KUNIT_EXPECT_EQ(test, out[1].iova, 0x5000);
+	KUNIT_EXPECT_EQ(test, out[1].phys, 0x5000);
+	KUNIT_EXPECT_EQ(test, out[1].size, 0x3000);
+	KUNIT_EXPECT_EQ(test, out[2].iova, 0x9000);
+	KUNIT_EXPECT_EQ(test, out[2].size, 0x7000);
+	KUNIT_EXPECT_EQ(test, out[2].prot, VTD_SL_R | VTD_SL_W);
+	/* a map that is one table page leaves nothing */
+	hits = 0;
+	KUNIT_EXPECT_EQ(test, vtd_kdump_map_split(&(struct vtd_kdump_map){
+		.iova = 0x9000, .phys = 0x20000, .size = 0x1000 },
+		pages, ARRAY_SIZE(pages), 0, out, &hits), 0);
+	KUNIT_EXPECT_EQ(test, hits, 1);
 }
 
 static void vtd_kc_complement_test(struct kunit *test)
@@ -126,11 +237,54 @@ static void vtd_kc_block_did_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, table[0x10 * 2] & VTD_CE_LO_FPD);
 }
 
+/*
+ * The scalable-mode blocking PASID entry: present, FPD, second level
+ * through the empty table, the blocking domain id, and snooped walks
+ * exactly where the unit offers them (ECAP.SMPWC)
+ */
+static void vtd_kc_block_pasid_test(struct kunit *test)
+{
+	struct intel_iommu *iommu = kunit_kzalloc(test, sizeof(*iommu), GFP_KERNEL);
+	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	u64 *pe;
+
+	KUNIT_ASSERT_NOT_NULL(test, iommu);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->kd = kunit_kzalloc(test, sizeof(*c->kd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd);
+	c->kd->block_table = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	c->kd->block_pasid_dir = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	c->kd->block_pasid_table = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd->block_table);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd->block_pasid_dir);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd->block_pasid_table);
+	c->iommu = iommu;
+	c->kd->block_did = 7;
+	pe = c->kd->block_pasid_table;
+
+	iommu->ecap = BIT_ULL(46) | BIT_ULL(48);	/* ECAP.SLTS, ECAP.SMPWC */
+	vtd_kdump_make_block_pasid(c);
+	KUNIT_EXPECT_EQ(test, pe[0] & (VTD_PE0_P | VTD_PE0_FPD),
+			VTD_PE0_P | VTD_PE0_FPD);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_PE0_PGTT, pe[0]), VTD_PGTT_SL_ONLY);
+	KUNIT_EXPECT_EQ(test, pe[0] & VTD_PE0_SSPTPTR,
+			virt_to_phys(c->kd->block_table));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_PE1_DID, pe[1]), 7);
+	KUNIT_EXPECT_TRUE(test, pe[1] & VTD_PE1_PWSNP);
+
+	iommu->ecap = BIT_ULL(46);			/* no SMPWC */
+	vtd_kdump_make_block_pasid(c);
+	KUNIT_EXPECT_FALSE(test, pe[1] & VTD_PE1_PWSNP);
+}
+
 static struct kunit_case vtd_kdump_copy_cases[] = {
 	KUNIT_CASE(vtd_kc_refusal_test),
 	KUNIT_CASE(vtd_kc_verdict_test),
+	KUNIT_CASE(vtd_kc_table_leaves_test),
+	KUNIT_CASE(vtd_kc_table_cut_test),
 	KUNIT_CASE(vtd_kc_complement_test),
 	KUNIT_CASE(vtd_kc_block_did_test),
+	KUNIT_CASE(vtd_kc_block_pasid_test),
 	{}
 };
 

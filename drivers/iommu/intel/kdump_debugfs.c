@@ -35,13 +35,14 @@ static void vtd_kdump_show_dev(struct seq_file *m,
 	const struct vtd_kdump_dev *d = &st->walk;
 	unsigned int i;
 
-	seq_printf(m, "  %02x:%02x.%d %s reason=\"%s\" format=%s levels=%u did=%u leaves=%llu mapped=%#llx rejected=%llu blocking=%llu tables=%llu ranges=%u kept=%s pages=%llu\n",
+	seq_printf(m, "  %02x:%02x.%d %s reason=\"%s\" format=%s levels=%u did=%u leaves=%llu mapped=%#llx rejected=%llu blocking=%llu table_leaves=%llu tables=%llu ranges=%u maps=%u maps_lost=%#llx kept=%s pages=%llu\n",
 		   d->bus, PCI_SLOT(d->devfn), PCI_FUNC(d->devfn),
 		   vtd_kdump_verdicts[st->verdict],
 		   vtd_kdump_reason_str(d->reason),
 		   vtd_kdump_formats[d->ctx.format], d->ctx.levels, d->ctx.did,
 		   d->leaves, d->mapped_bytes, d->rejected_leaves,
-		   st->blocking_refusals, d->table_pages, st->nr_ranges,
+		   st->blocking_refusals, st->table_hits, d->table_pages,
+		   st->nr_ranges, st->nr_maps, st->maps_lost,
 		   st->kept ? "yes" : st->dropped ? "dropped" : "not-yet",
 		   st->kept_pages);
 	for (i = 0; i < st->nr_ranges; i++)

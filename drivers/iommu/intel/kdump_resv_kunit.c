@@ -92,9 +92,51 @@ static void vtd_kr_union_empty_test(struct kunit *test)
 	xa_destroy(&devs);
 }
 
+/*
+ * The windows of a device whose old IOVAs are unknown: the top quarter
+ * below 2^24 .. 2^32 and below the top of a 39-bit unit, each reserved
+ * ("never map"), disjoint, and holding where a crashed kernel's driver
+ * with a 28- or 32-bit mask had its IOVAs (edu's 0xffff000, 0xfffff000).
+ */
+static void vtd_kr_windows_test(struct kunit *test)
+{
+	struct intel_iommu *iommu = kunit_kzalloc(test, sizeof(*iommu), GFP_KERNEL);
+	struct iommu_resv_region *reg, *next;
+	u64 last_end = 0, hold28 = 0, hold32 = 0;
+	unsigned int n = 0;
+	LIST_HEAD(head);
+
+	KUNIT_ASSERT_NOT_NULL(test, iommu);
+	iommu->agaw = 1;			/* 39 bits */
+	iommu->cap = (u64)38 << 16;		/* CAP.MGAW: 39 bits */
+	vtd_kdump_add_windows(iommu, &head);
+	list_for_each_entry(reg, &head, list) {
+		u64 end = reg->start + reg->length - 1;
+
+		KUNIT_EXPECT_EQ(test, reg->type, IOMMU_RESV_RESERVED);
+		KUNIT_EXPECT_GT(test, reg->start, last_end);
+		/* the top quarter below a power of two */
+		KUNIT_EXPECT_TRUE(test, is_power_of_2(end + 1));
+		KUNIT_EXPECT_EQ(test, reg->length, (end + 1) / 4);
+		if (reg->start <= 0xffff000 && end >= 0xffff000)
+			hold28++;
+		if (reg->start <= 0xfffff000 && end >= 0xfffff000)
+			hold32++;
+		last_end = end;
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, 32 - 24 + 1 + 1);
+	KUNIT_EXPECT_EQ(test, last_end, BIT_ULL(39) - 1);
+	KUNIT_EXPECT_EQ(test, hold28, 1);
+	KUNIT_EXPECT_EQ(test, hold32, 1);
+	list_for_each_entry_safe(reg, next, &head, list)
+		kfree(reg);
+}
+
 static struct kunit_case vtd_kdump_resv_cases[] = {
 	KUNIT_CASE(vtd_kr_union_test),
 	KUNIT_CASE(vtd_kr_union_empty_test),
+	KUNIT_CASE(vtd_kr_windows_test),
 	{}
 };
 

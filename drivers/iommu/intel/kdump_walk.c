@@ -223,6 +223,61 @@ void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size)
 	}
 }
 
+/**
+ * vtd_kdump_maps_add() - record a validated leaf (or run of leaves)
+ * @maps: the device's maps so far, in ascending IOVA order
+ * @iova: first IOVA
+ * @phys: the physical address @iova translates to
+ * @size: bytes
+ * @prot: VTD_SL_R / VTD_SL_W
+ *
+ * A leaf that continues the last map in IOVA and in memory, with the same
+ * rights, extends it.  When @maps is full the leaf is left out and its
+ * bytes are added to &vtd_kdump_maps.lost: the caller must not treat the
+ * maps as all the device's mappings then.
+ */
+void vtd_kdump_maps_add(struct vtd_kdump_maps *maps, u64 iova, u64 phys,
+			u64 size, unsigned int prot)
+{
+	struct vtd_kdump_map *last = maps->nr ? &maps->m[maps->nr - 1] : NULL;
+
+	if (!size)
+		return;
+	if (last && last->prot == prot && last->iova + last->size == iova &&
+	    last->phys + last->size == phys && last->size + size > last->size) {
+		last->size += size;
+		return;
+	}
+	if (maps->nr == maps->max) {
+		maps->lost += size;
+		return;
+	}
+	maps->m[maps->nr++] = (struct vtd_kdump_map){
+		.iova = iova, .phys = phys, .size = size, .prot = prot,
+	};
+}
+
+/**
+ * vtd_kdump_map_hits_pages() - does a map reach a table page?
+ * @m: one of a device's maps (vtd_kdump_maps_add())
+ * @pages: the table pages read on the IOMMU, sorted and distinct
+ *	   (vtd_kdump_pages_sort())
+ * @nr_pages: number of entries in @pages
+ * @keyid_bits: address bits that only select a memory key
+ *		(vtd_kdump_keyid_bits()): the map is judged without them
+ *
+ * O(log @nr_pages).
+ *
+ * Return: true if the memory @m maps overlaps a page of @pages.
+ */
+bool vtd_kdump_map_hits_pages(const struct vtd_kdump_map *m, const u64 *pages,
+			      unsigned int nr_pages, u64 keyid_bits)
+{
+	u64 start = m->phys & ~keyid_bits;
+
+	return vtd_kdump_pages_hit(pages, nr_pages, start, start + m->size - 1);
+}
+
 /* Heap sort: restore the max-heap below @root in @a[0..@n) */
 static void vtd_kdump_sift_down(u64 *a, unsigned int root, unsigned int n)
 {
@@ -291,12 +346,31 @@ unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr)
 bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
 			 u64 end)
 {
-	u64 first = start & VTD_KDUMP_ADDR_MASK;
-	unsigned int lo = 0, hi = nr;
+	unsigned int i;
 
 	if (end < start)
 		return false;
-	/* the first page at or above the page holding @start */
+	i = vtd_kdump_pages_find(pages, nr, start);
+	return i < nr && pages[i] <= end;
+}
+
+/**
+ * vtd_kdump_pages_find() - the first table page at or above an address
+ * @pages: page-aligned addresses, sorted and distinct
+ *	   (vtd_kdump_pages_sort())
+ * @nr: number of entries in @pages
+ * @addr: the address; the page holding it counts
+ *
+ * A binary search: O(log @nr).
+ *
+ * Return: the index of the first page of @pages whose end is at or above
+ * @addr, or @nr if there is none.
+ */
+unsigned int vtd_kdump_pages_find(const u64 *pages, unsigned int nr, u64 addr)
+{
+	u64 first = addr & VTD_KDUMP_ADDR_MASK;
+	unsigned int lo = 0, hi = nr;
+
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
@@ -305,7 +379,7 @@ bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
 		else
 			hi = mid;
 	}
-	return lo < nr && pages[lo] <= end;
+	return lo;
 }
 
 /* Ranges left when neighbours at most @gap bytes apart are merged */

@@ -89,6 +89,7 @@
 #define VTD_PE_FIRST_RSVD_QWORD		3	/* bits 511:192 are reserved */
 #define VTD_PE1_DID			GENMASK_ULL(15, 0)
 #define VTD_PE1_RSVD			GENMASK_ULL(22, 16)
+#define VTD_PE1_PWSNP			BIT_ULL(23)	/* page-walk snoop */
 /* Qword 2 holds the first-stage fields: used with PGTT first-stage only */
 #define VTD_PE2_SRE			BIT_ULL(0)
 #define VTD_PE2_FLPM			GENMASK_ULL(3, 2)
@@ -377,6 +378,33 @@ struct vtd_kdump_runs {
 };
 
 void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size);
+
+/*
+ * The validated mappings of one device, as the walk found them: [@iova,
+ * @iova + @size) translates to [@phys, @phys + @size) with @prot
+ * (VTD_SL_R / VTD_SL_W).  A leaf that follows the last map in IOVA and in
+ * memory with the same rights extends it, so a map may span many leaves
+ * and tables; @phys keeps the entries' KeyID bits, if any.
+ */
+struct vtd_kdump_map {
+	u64 iova;
+	u64 phys;
+	u64 size;
+	unsigned int prot;
+};
+
+struct vtd_kdump_maps {
+	struct vtd_kdump_map *m;
+	unsigned int nr;
+	unsigned int max;
+	u64 lost;			/* bytes of leaves that did not fit */
+};
+
+void vtd_kdump_maps_add(struct vtd_kdump_maps *maps, u64 iova, u64 phys,
+			u64 size, unsigned int prot);
+bool vtd_kdump_map_hits_pages(const struct vtd_kdump_map *m, const u64 *pages,
+			      unsigned int nr_pages, u64 keyid_bits);
+unsigned int vtd_kdump_pages_find(const u64 *pages, unsigned int nr, u64 addr);
 unsigned int vtd_kdump_pages_sort(u64 *pages, unsigned int nr);
 bool vtd_kdump_pages_hit(const u64 *pages, unsigned int nr, u64 start,
 			 u64 end);

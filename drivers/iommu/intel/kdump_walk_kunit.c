@@ -281,6 +281,45 @@ static void vtd_kt_visited_wrap_test(struct kunit *test)
 			      "%s", c->err);
 }
 
+/*
+ * A leaf of A that maps a table page any walk read (its own tables, B's,
+ * the root, context and PASID tables) is caught, and only that one
+ */
+static void vtd_kt_table_leaf_test(struct kunit *test)
+{
+	const enum vtd_kt_kind *k = test->param_value;
+	struct vtd_kt_ctx *c;
+	unsigned int i;
+	u8 *buf;
+
+	c = vtd_kt_ctx_alloc(test, &buf, VTD_KT_BUF_PAGES);
+	for (i = 0; i < VTD_KT_NR_TABLE_CASES; i++)
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      vtd_kt_check_table_case(&vtd_kt_table_cases[i],
+							      *k, buf, &c->m,
+							      &c->w, &c->r,
+							      c->err,
+							      sizeof(c->err)),
+				      "%s", c->err);
+}
+
+static void vtd_kt_maps_desc(const struct vtd_kt_maps_case *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtd_kt_maps, vtd_kt_maps_cases, vtd_kt_maps_desc);
+
+/* Validated leaves coalesce into maps; what does not fit is counted */
+static void vtd_kt_maps_test(struct kunit *test)
+{
+	const struct vtd_kt_maps_case *t = test->param_value;
+	char err[VTD_KT_ERR_LEN];
+
+	KUNIT_EXPECT_TRUE_MSG(test, vtd_kt_check_maps_case(t, err, sizeof(err)),
+			      "%s", err);
+}
+
 /* Access rights ANDed down the walk, every kind against every case */
 static void vtd_kt_prot_test(struct kunit *test)
 {
@@ -331,6 +370,8 @@ static struct kunit_case vtd_kdump_walk_cases[] = {
 	KUNIT_CASE_PARAM(vtd_kt_table_reports_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_visited_wrap_test, vtd_kt_kind_gen_params),
 	KUNIT_CASE_PARAM(vtd_kt_prot_test, vtd_kt_kind_gen_params),
+	KUNIT_CASE_PARAM(vtd_kt_table_leaf_test, vtd_kt_kind_gen_params),
+	KUNIT_CASE_PARAM(vtd_kt_maps_test, vtd_kt_maps_gen_params),
 	KUNIT_CASE(vtd_kt_random_test),
 	{}
 };

@@ -48,6 +48,8 @@
 #define VTD_KT_NDOMS		256
 #define VTD_KT_MAX_LIVE		16
 #define VTD_KT_MAX_RECS		8
+#define VTD_KT_REC_MAPS		8	/* maps a record keeps */
+#define VTD_KT_MAX_PAGES	512	/* table pages all walks report */
 #define VTD_KT_MAX_LEAVES	128
 #define VTD_KT_VISITED_ORDER	10
 #define VTD_KT_BUDGET		256
@@ -381,6 +383,7 @@ struct vtd_kt_world {
 	u64 pde_a;			/* SM: A's PASID directory entry */
 	u64 pe_a;			/* SM: A's PASID table entry */
 	u64 top_a;			/* A's top page table */
+	u64 top_b;			/* B's top page table */
 	struct vtd_kt_path path[5];	/* per baseline leaf */
 	unsigned int nr_leaves_a;
 	unsigned int table_pages_a;
@@ -607,6 +610,7 @@ static inline bool vtd_kt_build_world(struct vtd_kt_mem *m,
 	w->pde_a = a.pde;
 	w->pe_a = a.pe;
 	w->top_a = a.top;
+	w->top_b = b.top;
 	if (k->levels) {
 		w->table_pages_a = 1;
 		for (i = 0; i < VTD_KT_A_LEAVES; i++)
@@ -639,6 +643,8 @@ struct vtd_kt_rec {
 	u64 writable_bytes;		/* reported with VTD_SL_W */
 	unsigned int nr_runs;
 	bool runs_overflow;
+	struct vtd_kdump_map maps[VTD_KT_REC_MAPS];
+	unsigned int nr_maps;
 };
 
 struct vtd_kt_run {
@@ -668,6 +674,13 @@ struct vtd_kt_run {
 	u64 page_levels[VTD_KT_MAX_LEVEL + 1];
 	u64 dev_pages[VTD_KT_BUDGET];	/* of the device being walked */
 	unsigned int nr_dev_pages;
+	/* every table page reported, all devices, as the kernel collects them */
+	u64 all_pages[VTD_KT_MAX_PAGES];
+	unsigned int nr_all_pages;
+	bool all_pages_overflow;
+	/* the validated maps of the device being walked */
+	struct vtd_kdump_map map_buf[VTD_KT_MAX_LEAVES];
+	struct vtd_kdump_maps maps;
 	int abort_after;		/* leaf() fails after this many, or -1 */
 	unsigned long failures;
 	char why[VTD_KT_WHY_LEN];	/* first property failure */
@@ -749,6 +762,7 @@ static inline int vtd_kt_leaf_cb(void *arg, u64 iova, u64 phys, u64 size,
 		l->prot = prot;
 	}
 	vtd_kdump_runs_add(&r->runs, iova, size);
+	vtd_kdump_maps_add(&r->maps, iova, phys, size, prot);
 	r->leaves_seen++;
 	r->bytes_seen += size;
 	if (prot & VTD_SL_R)
@@ -797,6 +811,10 @@ static inline void vtd_kt_table_cb(void *arg, u64 phys,
 	}
 	r->tables[kind]++;
 	r->page_levels[level]++;
+	if (r->nr_all_pages < ARRAY_SIZE(r->all_pages))
+		r->all_pages[r->nr_all_pages++] = phys;
+	else
+		r->all_pages_overflow = true;
 	if (!page)
 		return;
 	for (i = 0; i < r->nr_dev_pages; i++)
@@ -856,6 +874,10 @@ static inline void vtd_kt_reset_dev(struct vtd_kt_run *r)
 	r->runs.nr = 0;
 	r->runs.max = VTD_KT_MAX_LEAVES;
 	r->runs.overflow = false;
+	r->maps.m = r->map_buf;
+	r->maps.nr = 0;
+	r->maps.max = VTD_KT_MAX_LEAVES;
+	r->maps.lost = 0;
 }
 
 /*
@@ -921,6 +943,8 @@ static inline int vtd_kt_dev_cb(void *arg, struct vtd_kdump_dev *dev)
 	rec->writable_bytes = r->writable_seen;
 	rec->nr_runs = r->runs.nr;
 	rec->runs_overflow = r->runs.overflow;
+	rec->nr_maps = min_t(unsigned int, r->maps.nr, VTD_KT_REC_MAPS);
+	memcpy(rec->maps, r->maps.m, rec->nr_maps * sizeof(rec->maps[0]));
 	return 0;
 }
 
@@ -2552,6 +2576,192 @@ static inline bool vtd_kt_check_prot_case(const struct vtd_kt_prot_case *c,
 			 (unsigned long long)a->writable_bytes,
 			 (unsigned long long)readable,
 			 (unsigned long long)c->writable);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Leaves that map IOMMU table pages.  A's first 4 KiB leaf (read/write) is
+ * pointed at a table page the walks read; the table pages every walk
+ * reported (all devices), sorted, must then catch A's maps and only A's.
+ */
+enum vtd_kt_table_target {
+	VTD_KT_TT_NONE,			/* the world as built: no hit */
+	VTD_KT_TT_OWN_LEAF_TABLE,	/* the table holding that very leaf */
+	VTD_KT_TT_OWN_TOP,		/* A's top page table */
+	VTD_KT_TT_OTHER_TOP,		/* B's top page table */
+	VTD_KT_TT_ROOT,			/* the root table */
+	VTD_KT_TT_CONTEXT,		/* A's context table */
+	VTD_KT_TT_PASID_DIR,		/* SM: A's PASID directory */
+	VTD_KT_TT_PASID_TABLE,		/* SM: A's PASID table */
+	VTD_KT_TT_DATA,			/* a data page next to a table: no hit */
+};
+
+struct vtd_kt_table_case {
+	const char *name;
+	enum vtd_kt_table_target target;
+	u32 kinds;
+};
+
+static const struct vtd_kt_table_case vtd_kt_table_cases[] __maybe_unused = {
+	{ "no leaf maps a table page", VTD_KT_TT_NONE, VTD_KT_PGTABLE },
+	{ "A maps its own leaf table", VTD_KT_TT_OWN_LEAF_TABLE, VTD_KT_PGTABLE },
+	{ "A maps its own top table", VTD_KT_TT_OWN_TOP, VTD_KT_PGTABLE },
+	{ "A maps B's top table", VTD_KT_TT_OTHER_TOP, VTD_KT_PGTABLE },
+	{ "A maps the root table", VTD_KT_TT_ROOT, VTD_KT_PGTABLE },
+	{ "A maps its context table", VTD_KT_TT_CONTEXT, VTD_KT_PGTABLE },
+	{ "A maps its PASID directory", VTD_KT_TT_PASID_DIR,
+	  VTD_KT_SM_SL | VTD_KT_FL },
+	{ "A maps its PASID table", VTD_KT_TT_PASID_TABLE,
+	  VTD_KT_SM_SL | VTD_KT_FL },
+	{ "A maps an old page that is no table", VTD_KT_TT_DATA, VTD_KT_PGTABLE },
+};
+
+#define VTD_KT_NR_TABLE_CASES	ARRAY_SIZE(vtd_kt_table_cases)
+
+static inline u64 vtd_kt_table_target(const struct vtd_kt_world *w,
+				      enum vtd_kt_table_target t)
+{
+	switch (t) {
+	case VTD_KT_TT_OWN_LEAF_TABLE:
+		return w->path[VTD_KT_A_LEAF4K].table[1];
+	case VTD_KT_TT_OWN_TOP:
+		return w->top_a;
+	case VTD_KT_TT_OTHER_TOP:
+		return w->top_b;
+	case VTD_KT_TT_ROOT:
+		return w->root;
+	case VTD_KT_TT_CONTEXT:
+		return w->ctx_a & VTD_KDUMP_ADDR_MASK;
+	case VTD_KT_TT_PASID_DIR:
+		return w->pde_a & VTD_KDUMP_ADDR_MASK;
+	case VTD_KT_TT_PASID_TABLE:
+		return w->pe_a & VTD_KDUMP_ADDR_MASK;
+	default:
+		return 0;
+	}
+}
+
+/* The index of @rec's first map that reaches a table page of @r, or -1 */
+static inline int vtd_kt_rec_hits_tables(struct vtd_kt_run *r,
+					 const struct vtd_kt_rec *rec)
+{
+	unsigned int n = vtd_kdump_pages_sort(r->all_pages, r->nr_all_pages);
+	unsigned int i;
+
+	r->nr_all_pages = n;
+	for (i = 0; i < rec->nr_maps; i++)
+		if (vtd_kdump_map_hits_pages(&rec->maps[i], r->all_pages, n,
+					     vtd_kt_keyid_bits(r->w.hw)))
+			return i;
+	return -1;
+}
+
+static inline bool vtd_kt_check_table_case(const struct vtd_kt_table_case *c,
+					   enum vtd_kt_kind kind, u8 *buf,
+					   struct vtd_kt_mem *m,
+					   struct vtd_kt_world *w,
+					   struct vtd_kt_run *r, char *err,
+					   size_t len)
+{
+	const struct vtd_kt_kind_desc *k = &vtd_kt_kinds[kind];
+	const struct vtd_kt_rec *a, *b;
+	unsigned int na, nb;
+	int hit_a, hit_b;
+	u64 e, target;
+
+	if (!(c->kinds & BIT(kind)))
+		return true;
+	vtd_kt_mem_init(m, buf, VTD_KT_BUF_PAGES);
+	vtd_kt_mem_add_data(m);
+	if (!vtd_kt_build_world(m, w, kind)) {
+		snprintf(err, len, "world does not fit");
+		return false;
+	}
+	target = vtd_kt_table_target(w, c->target);
+	if (c->target == VTD_KT_TT_DATA)
+		target = vtd_kt_alloc(m);	/* old RAM no walk reads */
+	if (target) {
+		e = w->path[VTD_KT_A_LEAF4K].entry[1];
+		vtd_kt_wr(m, e, (vtd_kt_rd(m, e) & ~VTD_SL_ADDR) | target);
+	}
+	vtd_kt_run_init(r, m, &w->hw);
+	vtd_kt_run_walk(r, w->root);
+	a = vtd_kt_find(r, VTD_KT_BUS_A, &na);
+	b = vtd_kt_find(r, VTD_KT_BUS_B, &nb);
+	if (r->failures || na != 1 || nb != 1 || a->reason != VTD_KDUMP_OK ||
+	    r->all_pages_overflow) {
+		snprintf(err, len, "%s on %s: %s", c->name, k->name,
+			 r->failures ? r->why : "wrong verdict or too many pages");
+		return false;
+	}
+	hit_a = vtd_kt_rec_hits_tables(r, a);
+	hit_b = vtd_kt_rec_hits_tables(r, b);
+	/* the redirected leaf is A's first: its map is A's first */
+	if (hit_a != (target && c->target != VTD_KT_TT_DATA ? 0 : -1) ||
+	    hit_b != -1) {
+		snprintf(err, len, "%s on %s: map %d of A and %d of B reach a table page",
+			 c->name, k->name, hit_a, hit_b);
+		return false;
+	}
+	return true;
+}
+
+/* Coalescing of validated leaves into maps */
+struct vtd_kt_maps_case {
+	const char *name;
+	struct vtd_kt_leaf in[4];
+	unsigned int nr_in;
+	unsigned int max;
+	unsigned int nr_out;		/* maps */
+	u64 first_size;			/* size of the first map */
+	u64 lost;
+};
+
+static const struct vtd_kt_maps_case vtd_kt_maps_cases[] __maybe_unused = {
+	{ "one leaf", { { 0x1000, 0x5000, 0x1000, VTD_SL_R } }, 1, 4, 1,
+	  0x1000, 0 },
+	{ "two leaves in IOVA and memory: one map",
+	  { { 0x1000, 0x5000, 0x1000, VTD_SL_R },
+	    { 0x2000, 0x6000, 0x1000, VTD_SL_R } }, 2, 4, 1, 0x2000, 0 },
+	{ "next IOVA, memory elsewhere: two maps",
+	  { { 0x1000, 0x5000, 0x1000, VTD_SL_R },
+	    { 0x2000, 0x9000, 0x1000, VTD_SL_R } }, 2, 4, 2, 0x1000, 0 },
+	{ "same place, other rights: two maps",
+	  { { 0x1000, 0x5000, 0x1000, VTD_SL_R },
+	    { 0x2000, 0x6000, 0x1000, VTD_SL_R | VTD_SL_W } }, 2, 4, 2,
+	  0x1000, 0 },
+	{ "a 2M leaf after 4K leaves of the same run",
+	  { { 0x1ff000, 0x3ff000, 0x1000, VTD_SL_W },
+	    { 0x200000, 0x400000, 0x200000, VTD_SL_W } }, 2, 4, 1, 0x201000,
+	  0 },
+	{ "full: the leaf that does not fit is lost",
+	  { { 0x1000, 0x5000, 0x1000, VTD_SL_R },
+	    { 0x3000, 0x7000, 0x1000, VTD_SL_R },
+	    { 0x5000, 0x9000, 0x2000, VTD_SL_R } }, 3, 2, 2, 0x1000, 0x2000 },
+	{ "a leaf of size 0 is nothing", { { 0x1000, 0x5000, 0, VTD_SL_R } },
+	  1, 4, 0, 0, 0 },
+};
+
+#define VTD_KT_NR_MAPS_CASES	ARRAY_SIZE(vtd_kt_maps_cases)
+
+static inline bool vtd_kt_check_maps_case(const struct vtd_kt_maps_case *c,
+					  char *err, size_t len)
+{
+	struct vtd_kdump_map buf[4];
+	struct vtd_kdump_maps maps = { .m = buf, .max = c->max };
+	unsigned int i;
+
+	for (i = 0; i < c->nr_in; i++)
+		vtd_kdump_maps_add(&maps, c->in[i].iova, c->in[i].phys,
+				   c->in[i].size, c->in[i].prot);
+	if (maps.nr != c->nr_out || maps.lost != c->lost ||
+	    (maps.nr && maps.m[0].size != c->first_size)) {
+		snprintf(err, len, "maps %s: %u maps (first %#llx), %#llx lost",
+			 c->name, maps.nr,
+			 maps.nr ? (unsigned long long)maps.m[0].size : 0ULL,
+			 (unsigned long long)maps.lost);
 		return false;
 	}
 	return true;

@@ -93,6 +93,10 @@ static unsigned long target_pa;
 module_param(target_pa, ulong, 0644);
 MODULE_PARM_DESC(target_pa, "primary: where corrupt=leaf points the leaf PTE");
 
+static unsigned long leaf_table_pa;
+module_param(leaf_table_pa, ulong, 0444);
+MODULE_PARM_DESC(leaf_table_pa, "primary: the page table holding the leaf of old_iova (output)");
+
 static unsigned long dmar_base;
 module_param(dmar_base, ulong, 0644);
 MODULE_PARM_DESC(dmar_base, "MMIO base of the IOMMU that translates edu (dmar0 in /proc/iomem)");
@@ -366,6 +370,15 @@ static int vtdk_corrupt(const char *how)
 			return -EINVAL;
 		vtdk_set_entry(w.pte[1], (target_pa & VTD_ADDR_MASK) |
 			       (*w.pte[1] & ~VTD_ADDR_MASK), how);
+	} else if (!strcmp(how, "tableleaf")) {
+		/*
+		 * (d) old IOVA -> the page table that holds its own leaf: the
+		 * device's DMA to the old IOVA rewrites its page table
+		 */
+		if (w.leaf_level != 1)
+			return -EINVAL;
+		vtdk_set_entry(w.pte[1], (w.table_pa[1] & VTD_ADDR_MASK) |
+			       (*w.pte[1] & ~VTD_ADDR_MASK), how);
 	} else if (!strcmp(how, "ctx")) {
 		/* (b) table pointer of the context entry -> MMIO space */
 		vtdk_set_entry(w.ctx_ptr, (dmar_base & VTD_ADDR_MASK) |
@@ -399,7 +412,7 @@ static const struct kernel_param_ops corrupt_ops = {
 };
 
 module_param_cb(corrupt, &corrupt_ops, NULL, 0200);
-MODULE_PARM_DESC(corrupt, "primary: write leaf|ctx|ctxrsvd|loop to damage edu's live VT-d tables");
+MODULE_PARM_DESC(corrupt, "primary: write leaf|tableleaf|ctx|ctxrsvd|loop to damage edu's live VT-d tables");
 
 /*
  * ---- domain ids of the live tables (kdump kernel) ----
@@ -597,6 +610,8 @@ static int vtdk_primary(struct vtdk *v)
 		if (regs) {
 			ret = vtdk_walk(&w, regs, old_iova);
 			iounmap(regs);
+			if (!ret && w.leaf_level == 1)
+				leaf_table_pa = w.table_pa[1];
 			if (ret)
 				pr_info("VTDK-RESULT walk_error=%d\n", ret);
 			else

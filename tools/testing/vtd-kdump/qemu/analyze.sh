@@ -30,7 +30,8 @@
 #                   new_dma_got: what the new buffer then held
 #   w_<watch>       before>after for old_buf, iova_as_pa, check_pa, new_buf
 #   landed          where the stale DMA landed: old-buffer, new-buffer,
-#                   kdump-memory, old-memory (the old IOVA taken as a physical
+#                   kdump-memory, iommu-table (S3d: the old page table that
+#                   holds edu's leaf), old-memory (the old IOVA taken as a physical
 #                   address outside kdump RAM: a swiotlb bounce buffer),
 #                   dropped (comma separated), '-' if none sent
 #   landed_pa landed_in_crash   physical page the stale DMA reached, and
@@ -259,6 +260,11 @@ for w in iova_as_pa check_pa; do
 	fi
 done
 [ $kmem = yes ] && landed+=(kdump-memory)
+# S3d: the watched page is the old page table that holds edu's leaf
+if [ "$scenario" = S3d ] && [ "${wr[check_pa]:-1}" = 0 ] &&
+	[ -n "${wa[check_pa]:-}" ] && [ "${wa[check_pa]}" != "${wb[check_pa]}" ]; then
+	landed+=(iommu-table)
+fi
 if [ "${wr[iova_as_pa]:-1}" = 0 ] && [ -n "${wa[iova_as_pa]:-}" ] &&
 	[ "${wa[iova_as_pa]}" != "${wb[iova_as_pa]}" ]; then
 	landed+=(old-memory)

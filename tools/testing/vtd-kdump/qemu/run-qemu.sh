@@ -9,7 +9,10 @@
 #   KIND       baseline | patched | debug (patched with lockdep) | fix1 (the base
 #              with patch 1 only) | debian, or
 #              baseline-7.3 | patched-7.3 (the mainline base)
-#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | W | capture
+#   SCENARIO   S1 | S2 | S3a | S3b | S3b-rsvd | S3c | S3d | R | W | capture
+#              (S3d: edu's old leaf maps its own page table; S5: edu's old
+#              context entry has reserved bits and its kdump driver attaches
+#              it)
 #              (R: real disks busy at the panic: the SATA disk holds an ext4
 #              that takes the dump, an NVMe disk is added; W: an e1000 at
 #              06.0 receives numbered frames at a fixed rate from the host
@@ -17,6 +20,8 @@
 #              kdump driver's attach)
 #   --variant V    legacy (default) | sm (x-scalable-mode=on) | aw48 (aw-bits=48)
 #                  | cm (caching-mode=on) | pt (iommu=pt in both kernels)
+#                  | kpt (iommu=pt in the kdump kernel only, as kdump-tools
+#                  passes a server's command line on)
 #                  | fl (x-scalable-mode=on,x-flts=on: first-level tables,
 #                  QEMU 10 of the Debian 13 root, scripts/trixie-root.sh);
 #                  combine with '+', e.g. sm+aw48
@@ -88,7 +93,7 @@ debian | debian-primary) ;;
 *) echo "run-qemu.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
 case "$scen" in
-S1 | S2 | S3a | S3b | S3b-rsvd | S3c | R | W | capture) ;;
+S1 | S2 | S3a | S3b | S3b-rsvd | S3c | S3d | S5 | R | W | capture) ;;
 iova-bench) ;;	# no crash: the IOVA benchmark (iova-bench.sh)
 scale) ;;	# S2 with M more pages mapped for edu (scale-bench.sh)
 *) echo "run-qemu.sh: unknown scenario $scen" >&2; exit 2 ;;
@@ -122,6 +127,7 @@ for v in "${vparts[@]}"; do
 		qemu=("$TOP/scripts/trixie-run.sh" qemu-system-x86_64)
 		;;
 	pt) extra_args="$extra_args iommu=pt vtdk.kdump_extra=iommu=pt"; dma32 ;;
+	kpt) extra_args="$extra_args vtdk.kdump_extra=iommu=pt" ;;
 	aw48) iommu_dev=$iommu_dev,aw-bits=48 ;;
 	cm) iommu_dev=$iommu_dev,caching-mode=on ;;
 	id) iommu_arg=$iommu_arg,kdump_identity; dma32 ;;

@@ -37,7 +37,7 @@ TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 RES=$BUILD/scenarios
 
-FULL="S1 S2 S3a S3b S3c S2@sm S3a@sm S3b@sm S3c@sm S2@fl S3a@fl S3b@fl S3c@fl S2@aw48 S3a@aw48 S3b@aw48 S3c@aw48 S1@pt S2@pt R R@sm R@fl R@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb W W@sm W@skew"
+FULL="S1 S2 S3a S3b S3c S3d S2@sm S3a@sm S3b@sm S3c@sm S3d@sm S2@fl S3a@fl S3b@fl S3c@fl S3d@fl S2@aw48 S3a@aw48 S3b@aw48 S3c@aw48 S1@pt S2@pt S5 S5@kpt S5@sm R R@sm R@fl R@aw48 S1@id S2@id S2@sm+id S3a@id S1@idneg S1@off S1@swiotlb W W@sm W@skew"
 QUICK="S1 S2 S3a S1@id"
 kernels="baseline patched"
 scenarios=$FULL

@@ -140,7 +140,14 @@ static void test_table_cases(void)
 			CHECK(vtd_kt_check_prot_case(&vtd_kt_prot_cases[j], i,
 						     buf, &m, &w, r, err,
 						     sizeof(err)), "%s", err);
+		for (j = 0; j < VTD_KT_NR_TABLE_CASES; j++)
+			CHECK(vtd_kt_check_table_case(&vtd_kt_table_cases[j], i,
+						      buf, &m, &w, r, err,
+						      sizeof(err)), "%s", err);
 	}
+	for (i = 0; i < VTD_KT_NR_MAPS_CASES; i++)
+		CHECK(vtd_kt_check_maps_case(&vtd_kt_maps_cases[i], err,
+					     sizeof(err)), "%s", err);
 	free(r);
 	free(buf);
 }
