@@ -16,6 +16,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/cache.h>
+#include <linux/cacheflush.h>
 #include <linux/crash_dump.h>
 #include <linux/elf.h>
 #include <linux/io.h>
@@ -569,6 +570,7 @@ struct vtd_kdump_copy {
 	struct vtd_kdump_tpage *tpages;
 	unsigned int nr_tpages;
 	unsigned int max_tpages;
+	bool tpages_lost;		/* a page read is not in @tpages */
 	/* context tables refused whole: bus << 8 | first devfn */
 	u16 refused[VTD_ROOT_ENTRIES * 2];
 	unsigned int nr_refused;
@@ -846,23 +848,25 @@ static int vtd_kdump_leaf_range(void *arg, u64 iova, u64 phys, u64 size,
 
 /*
  * &vtd_kdump_walker.table: remember every table page read on the IOMMU.
- * The array grows by doubling; a failed growth leaves the walk without
- * that page, which vtd_kdump_check_table_leaves() must then not trust.
+ * The array grows by doubling; once a growth fails the list is incomplete
+ * for good (@tpages_lost), and vtd_kdump_check_table_leaves() does not
+ * trust it.
  */
 static void vtd_kdump_table_read(void *arg, u64 phys, enum vtd_kdump_table kind,
 				 unsigned int level)
 {
 	struct vtd_kdump_copy *c = arg;
-	struct vtd_kdump_tpage *t;
+	struct vtd_kdump_tpage *t = NULL;
 
-	if (c->nr_tpages == c->max_tpages) {
+	if (c->tpages_lost)
+		return;
+	if (c->nr_tpages >= c->max_tpages) {
 		unsigned int max = c->max_tpages ? 2 * c->max_tpages : 1024;
 
-		if (max < c->max_tpages)
-			return;
-		t = kvmalloc_array(max, sizeof(*t), GFP_KERNEL);
+		if (max > c->max_tpages)
+			t = kvmalloc_array(max, sizeof(*t), GFP_KERNEL);
 		if (!t) {
-			c->max_tpages = 0;	/* remembered as a failure */
+			c->tpages_lost = true;
 			return;
 		}
 		if (c->nr_tpages)
@@ -1143,7 +1147,7 @@ static int vtd_kdump_check_table_leaves(struct vtd_kdump_copy *c)
 	u64 *pages;
 	int ret = 0;
 
-	if (!c->max_tpages && c->nr_tpages)
+	if (c->tpages_lost)
 		return -ENOMEM;
 	pages = kvmalloc_array(max(c->nr_tpages, 1U), sizeof(*pages),
 			       GFP_KERNEL);
@@ -1316,8 +1320,12 @@ static int vtd_kdump_alloc_block_pages(struct vtd_kdump_copy *c)
 	kd->block_table = intel_iommu_kdump_alloc_page(node);
 	if (!kd->block_table)
 		return -ENOMEM;
-	/* the hardware may walk it without snooping: write the zeroes back */
-	__iommu_flush_cache(c->iommu, kd->block_table, VTD_PAGE_SIZE);
+	/*
+	 * The hardware may walk it without snooping: ECAP.C says so of
+	 * legacy-mode walks, ECAP.SMPWC with PWSNP of scalable-mode ones
+	 * (VT-d 11.4.3, 9.6): write the zeroes back either way.
+	 */
+	clflush_cache_range(kd->block_table, VTD_PAGE_SIZE);
 	kd->boot_pages = 1;
 	if (!sm_supported(c->iommu))
 		return 0;

@@ -124,6 +124,42 @@ static void vtd_kc_table_leaves_test(struct kunit *test)
 }
 
 /*
+ * A list of table pages that could not grow is incomplete for good: no
+ * later page is written anywhere, and no leaf is judged against it.
+ */
+static void vtd_kc_table_lost_test(struct kunit *test)
+{
+	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd);
+	xa_init(&c->kd->devs);
+	c->tpages = kvcalloc(2, sizeof(*c->tpages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->tpages);
+	c->tpages[1].phys = 0x2000;
+	/* a full list whose doubled size does not fit its counter */
+	c->nr_tpages = 1U << 31;
+	c->max_tpages = 1U << 31;
+	c->walking = -1;
+	vtd_kdump_table_read(c, 0x40000000, VTD_KDUMP_TABLE_ROOT, 0);
+	KUNIT_EXPECT_TRUE(test, c->tpages_lost);
+	KUNIT_EXPECT_EQ(test, c->nr_tpages, 1U << 31);
+	/*
+	 * once lost, the list stays lost: nothing is added even where the
+	 * counters leave room (1 of 2 entries used)
+	 */
+	c->nr_tpages = 1;
+	c->max_tpages = 2;
+	vtd_kdump_table_read(c, 0x50000000, VTD_KDUMP_TABLE_PAGE, 1);
+	KUNIT_EXPECT_EQ(test, c->nr_tpages, 1);
+	KUNIT_EXPECT_EQ(test, c->tpages[1].phys, 0x2000);
+	KUNIT_EXPECT_EQ(test, vtd_kdump_check_table_leaves(c), -ENOMEM);
+	kvfree(c->tpages);
+	vtd_kdump_free_state(c->kd);
+}
+
+/*
  * An identity map over RAM (the floppy workaround's 0-16 MiB) that holds
  * table pages keeps what lies around them: the pages are cut out, the
  * pieces keep their IOVA -> address and rights
@@ -281,6 +317,7 @@ static struct kunit_case vtd_kdump_copy_cases[] = {
 	KUNIT_CASE(vtd_kc_refusal_test),
 	KUNIT_CASE(vtd_kc_verdict_test),
 	KUNIT_CASE(vtd_kc_table_leaves_test),
+	KUNIT_CASE(vtd_kc_table_lost_test),
 	KUNIT_CASE(vtd_kc_table_cut_test),
 	KUNIT_CASE(vtd_kc_complement_test),
 	KUNIT_CASE(vtd_kc_block_did_test),

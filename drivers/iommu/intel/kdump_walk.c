@@ -232,16 +232,18 @@ void vtd_kdump_runs_add(struct vtd_kdump_runs *runs, u64 start, u64 size)
  * @prot: VTD_SL_R / VTD_SL_W
  *
  * A leaf that continues the last map in IOVA and in memory, with the same
- * rights, extends it.  When @maps is full the leaf is left out and its
- * bytes are added to &vtd_kdump_maps.lost: the caller must not treat the
- * maps as all the device's mappings then.
+ * rights, extends it.  A leaf whose rights ANDed down the walk grant
+ * nothing maps nothing (the hardware faults on it: VT-d 3.6, 3.7) and is
+ * left out.  When @maps is full the leaf is left out and its bytes are
+ * added to &vtd_kdump_maps.lost: the caller must not treat the maps as all
+ * the device's mappings then.
  */
 void vtd_kdump_maps_add(struct vtd_kdump_maps *maps, u64 iova, u64 phys,
 			u64 size, unsigned int prot)
 {
 	struct vtd_kdump_map *last = maps->nr ? &maps->m[maps->nr - 1] : NULL;
 
-	if (!size)
+	if (!size || !(prot & (VTD_SL_R | VTD_SL_W)))
 		return;
 	if (last && last->prot == prot && last->iova + last->size == iova &&
 	    last->phys + last->size == phys && last->size + size > last->size) {

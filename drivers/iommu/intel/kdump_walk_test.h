@@ -2742,6 +2742,9 @@ static const struct vtd_kt_maps_case vtd_kt_maps_cases[] __maybe_unused = {
 	    { 0x5000, 0x9000, 0x2000, VTD_SL_R } }, 3, 2, 2, 0x1000, 0x2000 },
 	{ "a leaf of size 0 is nothing", { { 0x1000, 0x5000, 0, VTD_SL_R } },
 	  1, 4, 0, 0, 0 },
+	{ "a leaf that grants no access maps nothing",
+	  { { 0x1000, 0x5000, 0x1000, 0 },
+	    { 0x2000, 0x6000, 0x1000, VTD_SL_W } }, 2, 4, 1, 0x1000, 0 },
 };
 
 #define VTD_KT_NR_MAPS_CASES	ARRAY_SIZE(vtd_kt_maps_cases)
