@@ -61,8 +61,8 @@ SET_BASELINE="S2 S3a S3b S3d S5 S2@sm S2@fl S3a@fl W W@sm"
 SET_PATCHED="S1 S2 S3a S3b S3c S3d S2@sm S3a@sm S3b@sm S2@fl S3a@fl S3d@fl S5 S5@kpt R R@fl W W@sm S2@id S3a@id S1@idneg"
 SET_DEBUG="S2 S3a S2@sm S3a@fl R W"
 SET_FIX1="S2@sm S2@fl"
-SET_BASELINE_73="S2 S3a S3d S2@sm S2@fl W"
-SET_PATCHED_73="S1 S2 S3a S3d S2@sm S3a@sm S2@fl S3a@fl R W S2@id"
+SET_BASELINE_73="S2 S3a S3d S5 S2@sm S2@fl W"
+SET_PATCHED_73="S1 S2 S3a S3d S5 S2@sm S3a@sm S2@fl S3a@fl R W S2@id"
 if [ $full = 1 ]; then
 	# the whole matrix on every kind; the baseline's W-skew stays in
 	# make demo-full (6.12's fault handler livelocked in 5 of 7 runs), and

@@ -270,7 +270,8 @@ if [ "${wr[iova_as_pa]:-1}" = 0 ] && [ -n "${wa[iova_as_pa]:-}" ] &&
 	landed+=(old-memory)
 fi
 # A stale DMA that changed no watched page was dropped only if something
-# records the block: a DMAR fault record of edu at the old IOVA, or QEMU's
+# records the block: a DMAR fault record of edu at the old IOVA (7.3 names
+# the device with its PCI segment, 6.12 without), or QEMU's
 # translation failure of edu at it (FPD keeps the first out of the log).
 # Without either the outcome is unobserved (edu's own status says only that
 # it finished the command).
@@ -279,7 +280,7 @@ bdf_p=$(rv bdf "$P")
 iova_p=$(rv old_iova "$P")
 if [ -n "$bdf_p" ] && [ -n "$iova_p" ]; then
 	qdev=$(printf '%02x:%02x:%02x' $((0x${bdf_p:5:2})) $((0x${bdf_p:8:2})) $((${bdf_p:11:1})))
-	grep -qE "DMAR: \[DMA (Read|Write)[^]]*\] Request device \[${bdf_p:5:5}\.${bdf_p:11:1}\] (PASID [0-9a-f]+ )?fault addr 0x0*${iova_p#0x}\b" "$K" &&
+	grep -qE "DMAR: \[DMA (Read|Write)[^]]*\] Request device \[([0-9a-f]{4}:)?${bdf_p:5:5}\.${bdf_p:11:1}\] (PASID [0-9a-f]+ )?fault addr 0x0*${iova_p#0x}\b" "$K" &&
 		blocked=fault-record
 	if [ $blocked = no ] && grep -oE "$XLATE" "$dir/console.log" |
 		grep -qE "dev=$qdev, iova=0x0*${iova_p#0x}\)"; then

@@ -87,6 +87,11 @@ analyze_recorded() {
 	d=$(analyze_console baseline-S3b.console.gz baseline S3b legacy)
 	expect "baseline S3b as recorded: dropped, recorded by the DMAR fault of edu at the old IOVA" \
 		"$d" status=ok landed=dropped stale_blocked=fault-record dmar_faults=1
+	# 7.3 names the device with its PCI segment in the fault record
+	d=$(analyze_console baseline-S3b.console.gz baseline S3b legacy \
+		's/Request device \[00:03\.0\]/Request device [0000:00:03.0]/')
+	expect "baseline S3b with 7.3's fault record (segment:bus:dev.fn): recorded by the DMAR fault" \
+		"$d" status=ok landed=dropped stale_blocked=fault-record dmar_faults=1
 	# R recorded before the loops counted what they moved: not valid
 	d=$(analyze_console patched-R.console.gz patched R legacy)
 	expect "patched R without the loops' byte counts: the disks' load is not shown, the run is invalid" \
