@@ -32,6 +32,8 @@
 # and in build/scenarios/results.md and results.csv; W (frames into an e1000
 # across every window) also per window in results-w.md.
 set -uo pipefail
+# expectations.txt may name scenarios with extglob patterns
+shopt -s extglob
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
