@@ -55,6 +55,18 @@ static void vtd_kc_verdict_test(struct kunit *test)
 }
 
 /* A device state with @nr maps of 4 KiB at @phys[i], in the IOMMU's devs */
+/* An adoption's state with no device yet (freed by the test) */
+static struct vtd_kdump_copy *vtd_kc_copy(struct kunit *test)
+{
+	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->kd);
+	xa_init(&c->kd->devs);
+	return c;
+}
+
 static struct vtd_kdump_dev_state *vtd_kc_state(struct kunit *test,
 						struct vtd_kdump_copy *c,
 						u8 bus, const u64 *phys,
@@ -89,15 +101,11 @@ static void vtd_kc_table_leaves_test(struct kunit *test)
 {
 	static const u64 a_phys[] = { 0x10000000, 0x20003000, 0x10001000 };
 	static const u64 b_phys[] = { 0x30000000 };
-	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct vtd_kdump_copy *c = vtd_kc_copy(test);
 	struct vtd_kdump_dev_state *a, *b;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->iommu = kunit_kzalloc(test, sizeof(*c->iommu), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->iommu);
-	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->kd);
-	xa_init(&c->kd->devs);
 	c->hw.haw = 46;
 	a = vtd_kc_state(test, c, 1, a_phys, ARRAY_SIZE(a_phys));
 	b = vtd_kc_state(test, c, 2, b_phys, ARRAY_SIZE(b_phys));
@@ -129,12 +137,8 @@ static void vtd_kc_table_leaves_test(struct kunit *test)
  */
 static void vtd_kc_table_lost_test(struct kunit *test)
 {
-	struct vtd_kdump_copy *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct vtd_kdump_copy *c = vtd_kc_copy(test);
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	c->kd = kzalloc_obj(*c->kd, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->kd);
-	xa_init(&c->kd->devs);
 	c->tpages = kvcalloc(2, sizeof(*c->tpages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->tpages);
 	c->tpages[1].phys = 0x2000;
